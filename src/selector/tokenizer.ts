@@ -84,7 +84,13 @@ class Lexer {
       const prev = this.#tokens[this.#tokens.length - 1];
       if (prev?.kind === "label" && this.#wordOperator()) continue;
       if (this.#punctuation()) continue;
-      if (prev?.kind === "label") this.#fail(this.#pos, "expected an operator after a label");
+      if (prev?.kind === "label") {
+        const found = JSON.stringify(text[this.#pos]);
+        this.#fail(
+          this.#pos,
+          `expected an operator after label "${prev.value}" but found ${found}`,
+        );
+      }
       if (this.#stringLiteral() || this.#function()) continue;
       this.#label();
     }
