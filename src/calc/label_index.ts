@@ -8,6 +8,7 @@
 import type { LabelRestrictions, Selector } from "../selector/mod.ts";
 import { InheritedLabels, type LabelInput, type LabelledItem } from "./inherited_labels.ts";
 import { chooseSlot, LabelRestrictionIndex, type SlotCounts } from "./label_restriction_index.ts";
+import { addToSet, deleteFromSet } from "../lib/multidict.ts";
 
 export type { LabelInput } from "./inherited_labels.ts";
 
@@ -183,27 +184,14 @@ export class LabelIndex {
   }
 
   #start(selectorId: string, itemId: string): void {
-    addPair(this.#byItem, itemId, selectorId);
+    addToSet(this.#byItem, itemId, selectorId);
     this.#matchCount++;
     this.#onMatchStarted(selectorId, itemId);
   }
 
   #stop(selectorId: string, itemId: string): void {
-    deletePair(this.#byItem, itemId, selectorId);
+    deleteFromSet(this.#byItem, itemId, selectorId);
     this.#matchCount--;
     this.#onMatchStopped(selectorId, itemId);
   }
-}
-
-function addPair(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set === undefined) map.set(key, new Set([value]));
-  else set.add(value);
-}
-
-function deletePair(map: Map<string, Set<string>>, key: string, value: string): void {
-  const set = map.get(key);
-  if (set === undefined) return;
-  set.delete(value);
-  if (set.size === 0) map.delete(key);
 }

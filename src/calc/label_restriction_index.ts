@@ -12,6 +12,7 @@
  * The slot is only a hint: candidates are always confirmed by evaluating the selector.
  */
 import { isSatisfiable, type LabelRestrictions } from "../selector/mod.ts";
+import { addToSet, deleteFromSet } from "../lib/multidict.ts";
 
 export type IndexSlot =
   | { readonly kind: "impossible" }
@@ -93,7 +94,7 @@ export class LabelRestrictionIndex {
       case "values":
         return this.#addValues(slot.key, slot.values, id);
       case "key":
-        addTo(this.#byKey, slot.key, id);
+        addToSet(this.#byKey, slot.key, id);
         return;
       case "unoptimised":
         this.#unoptimised.add(id);
@@ -112,7 +113,7 @@ export class LabelRestrictionIndex {
       case "values":
         return this.#deleteValues(slot.key, slot.values, id);
       case "key":
-        deleteFrom(this.#byKey, slot.key, id);
+        deleteFromSet(this.#byKey, slot.key, id);
         return;
       case "unoptimised":
         this.#unoptimised.delete(id);
@@ -146,13 +147,13 @@ export class LabelRestrictionIndex {
   #addValues(key: string, values: ReadonlySet<string>, id: string): void {
     let byValue = this.#byValue.get(key);
     if (byValue === undefined) this.#byValue.set(key, byValue = new Map());
-    for (const value of values) addTo(byValue, value, id);
+    for (const value of values) addToSet(byValue, value, id);
   }
 
   #deleteValues(key: string, values: ReadonlySet<string>, id: string): void {
     const byValue = this.#byValue.get(key);
     if (byValue === undefined) return;
-    for (const value of values) deleteFrom(byValue, value, id);
+    for (const value of values) deleteFromSet(byValue, value, id);
     if (byValue.size === 0) this.#byValue.delete(key);
   }
 
@@ -162,17 +163,4 @@ export class LabelRestrictionIndex {
     for (const slot of this.#slots.values()) counts[slot.kind]++;
     return counts;
   }
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  const ids = map.get(key);
-  if (ids === undefined) map.set(key, new Set([id]));
-  else ids.add(id);
-}
-
-function deleteFrom(map: Map<string, Set<string>>, key: string, id: string): void {
-  const ids = map.get(key);
-  if (ids === undefined) return;
-  ids.delete(id);
-  if (ids.size === 0) map.delete(key);
 }
