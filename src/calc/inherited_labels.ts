@@ -7,6 +7,7 @@
  * labels, then its chain's. Real clusters have few distinct chains (namespace + service account).
  */
 import type { Labels } from "../selector/mod.ts";
+import { addToNestedSet, deleteFromNestedSet } from "../lib/multidict.ts";
 
 /** Labels as callers hand them over; they are copied before storing. */
 export type LabelInput = ReadonlyMap<string, string> | Readonly<Record<string, string>>;
@@ -61,25 +62,11 @@ class LabelValueIndex {
   readonly #byKey = new Map<string, Map<string, Set<string>>>();
 
   addAll(labels: ReadonlyMap<string, string>, id: string): void {
-    for (const [key, value] of labels) {
-      let byValue = this.#byKey.get(key);
-      if (byValue === undefined) this.#byKey.set(key, byValue = new Map());
-      let ids = byValue.get(value);
-      if (ids === undefined) byValue.set(value, ids = new Set());
-      ids.add(id);
-    }
+    for (const [key, value] of labels) addToNestedSet(this.#byKey, key, value, id);
   }
 
   deleteAll(labels: ReadonlyMap<string, string>, id: string): void {
-    for (const [key, value] of labels) {
-      const byValue = this.#byKey.get(key);
-      const ids = byValue?.get(value);
-      if (byValue === undefined || ids === undefined) continue;
-      ids.delete(id);
-      if (ids.size > 0) continue;
-      byValue.delete(value);
-      if (byValue.size === 0) this.#byKey.delete(key);
-    }
+    for (const [key, value] of labels) deleteFromNestedSet(this.#byKey, key, value, id);
   }
 
   /** The id sets for `key` with one of `values`, or with any value when `values` is undefined. */

@@ -52,7 +52,6 @@ export class LabelIndex {
     if (old !== undefined && old.uniqueId() === selector.uniqueId()) return;
     const before = old === undefined ? new Set<string>() : this.#matchingItems(old);
     this.#selectors.set(id, selector);
-    this.#restrictions.delete(id);
     this.#restrictions.add(id, this.#restrictions.slotFor(selector.labelRestrictions()));
     const after = this.#matchingItems(selector);
     for (const itemId of before) if (!after.has(itemId)) this.#stop(id, itemId);

@@ -12,7 +12,7 @@
  * The slot is only a hint: candidates are always confirmed by evaluating the selector.
  */
 import { isSatisfiable, type LabelRestrictions } from "../selector/mod.ts";
-import { addToSet, deleteFromSet } from "../lib/multidict.ts";
+import { addToNestedSet, addToSet, deleteFromNestedSet, deleteFromSet } from "../lib/multidict.ts";
 
 export type IndexSlot =
   | { readonly kind: "impossible" }
@@ -123,11 +123,6 @@ export class LabelRestrictionIndex {
     }
   }
 
-  /** The slot of selector `id`, if indexed. */
-  slotOf(id: string): IndexSlot | undefined {
-    return this.#slots.get(id);
-  }
-
   /** True when selector `id` is a candidate for every label map. */
   isUnoptimised(id: string): boolean {
     return this.#unoptimised.has(id);
@@ -145,16 +140,11 @@ export class LabelRestrictionIndex {
   }
 
   #addValues(key: string, values: ReadonlySet<string>, id: string): void {
-    let byValue = this.#byValue.get(key);
-    if (byValue === undefined) this.#byValue.set(key, byValue = new Map());
-    for (const value of values) addToSet(byValue, value, id);
+    for (const value of values) addToNestedSet(this.#byValue, key, value, id);
   }
 
   #deleteValues(key: string, values: ReadonlySet<string>, id: string): void {
-    const byValue = this.#byValue.get(key);
-    if (byValue === undefined) return;
-    for (const value of values) deleteFromSet(byValue, value, id);
-    if (byValue.size === 0) this.#byValue.delete(key);
+    for (const value of values) deleteFromNestedSet(this.#byValue, key, value, id);
   }
 
   /** How many selectors sit in each kind of slot. */

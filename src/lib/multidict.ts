@@ -14,3 +14,28 @@ export function deleteFromSet<K, V>(map: Map<K, Set<V>>, key: K, value: V): void
   set.delete(value);
   if (set.size === 0) map.delete(key);
 }
+
+/** Adds `value` under `outer` then `inner`, creating both levels on first use. */
+export function addToNestedSet<K1, K2, V>(
+  map: Map<K1, Map<K2, Set<V>>>,
+  outer: K1,
+  inner: K2,
+  value: V,
+): void {
+  let byInner = map.get(outer);
+  if (byInner === undefined) map.set(outer, byInner = new Map());
+  addToSet(byInner, inner, value);
+}
+
+/** Removes `value` under `outer` then `inner`, dropping each level once it is empty. */
+export function deleteFromNestedSet<K1, K2, V>(
+  map: Map<K1, Map<K2, Set<V>>>,
+  outer: K1,
+  inner: K2,
+  value: V,
+): void {
+  const byInner = map.get(outer);
+  if (byInner === undefined) return;
+  deleteFromSet(byInner, inner, value);
+  if (byInner.size === 0) map.delete(outer);
+}
