@@ -35,6 +35,8 @@ export interface SyncerCallbacks {
   onStatusUpdated(status: SyncStatus): void;
   onUpdates(updates: readonly KVUpdate[]): void;
   onParseError?(error: ParseError): void;
+  /** A resource was used, but part of it was dropped (a bad CIDR in a set) or looks wrong. */
+  onWarning?(warning: ParseError): void;
 }
 
 /** A running syncer. */

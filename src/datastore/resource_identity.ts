@@ -1,0 +1,59 @@
+/**
+ * The identity of a raw resource document (API family, kind, namespace, name), read before
+ * decoding so duplicates can be found even when a document fails to decode.
+ *
+ * Calico kinds are one family whatever their group (`projectcalico.org/v3` and the CRD group
+ * `crd.projectcalico.org/v1` store the same objects); Kubernetes kinds are told apart by group, so a
+ * `networking.k8s.io/v1` NetworkPolicy and a Calico NetworkPolicy of the same name are different.
+ *
+ * @module
+ */
+
+/** Who a document says it is. */
+export interface ResourceIdentity {
+  /** `calico` for any `*projectcalico.org` group, else the API group (`""` for core `v1`). */
+  readonly family: string;
+  readonly kind: string;
+  /** `""` when the document has no namespace. */
+  readonly namespace: string;
+  readonly name: string;
+}
+
+function field(obj: unknown, key: string): unknown {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj)
+    ? (obj as Readonly<Record<string, unknown>>)[key]
+    : undefined;
+}
+
+function familyOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf("/");
+  const group = slash < 0 ? "" : apiVersion.slice(0, slash);
+  return group === "projectcalico.org" || group.endsWith(".projectcalico.org") ? "calico" : group;
+}
+
+/** The identity of a raw document, or undefined when it has no string kind and name. */
+export function identityOf(doc: unknown): ResourceIdentity | undefined {
+  const kind = field(doc, "kind");
+  const apiVersion = field(doc, "apiVersion");
+  const metadata = field(doc, "metadata");
+  const name = field(metadata, "name");
+  const namespace = field(metadata, "namespace");
+  if (typeof kind !== "string" || typeof name !== "string" || name === "") return undefined;
+  return {
+    family: familyOf(typeof apiVersion === "string" ? apiVersion : ""),
+    kind,
+    namespace: typeof namespace === "string" ? namespace : "",
+    name,
+  };
+}
+
+/** A map key for an identity. */
+export function identityKey(id: ResourceIdentity): string {
+  return `${id.family}\u0000${id.kind}\u0000${id.namespace}\u0000${id.name}`;
+}
+
+/** `IPPool "pool-a"` or `Pod "frontend/web-1"`. */
+export function describeIdentity(id: ResourceIdentity): string {
+  const name = id.namespace === "" ? id.name : `${id.namespace}/${id.name}`;
+  return `${id.kind} "${name}"`;
+}
