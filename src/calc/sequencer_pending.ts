@@ -1,0 +1,95 @@
+/**
+ * The event sequencer's per-category buffer: one pending entry per object between flushes,
+ * latest wins, and what was last sent is remembered so that a no-op change sends nothing.
+ *
+ * @module
+ */
+
+/**
+ * Whether two JSON-like values (primitives, arrays, plain objects) are structurally equal.
+ * A property holding `undefined` counts as absent, so `{a: 1}` equals `{a: 1, b: undefined}`.
+ */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => deepEqual(v, b[i]));
+  }
+  const ra = a as Readonly<Record<string, unknown>>;
+  const rb = b as Readonly<Record<string, unknown>>;
+  const keys = definedKeys(ra);
+  if (keys.length !== definedKeys(rb).length) return false;
+  return keys.every((k) => deepEqual(ra[k], rb[k]));
+}
+
+function definedKeys(r: Readonly<Record<string, unknown>>): string[] {
+  return Object.keys(r).filter((k) => r[k] !== undefined);
+}
+
+/** Orders strings by UTF-16 code units: the same on every host, unlike `localeCompare`. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What one flush of a category sends: removals and updates, each sorted by key. */
+export interface Drained<U, R> {
+  readonly removes: readonly R[];
+  readonly updates: readonly U[];
+}
+
+type Pending<U, R> = { readonly update: U } | { readonly remove: R };
+
+/**
+ * One keyed category (policies, routes, namespaces, ...). `U` is the update message, `R` the
+ * removal message; keys are the objects' id strings.
+ *
+ * - `upsert` overwrites a pending update and cancels a pending removal; an update deep-equal to
+ *   what was last sent for the key leaves nothing pending (there is nothing to tell).
+ * - `remove` drops a pending update and queues the removal only if the key was sent.
+ * - `drain` hands out everything pending, sorted by key, and records it as sent.
+ */
+export class PendingMap<U, R> {
+  readonly #sent = new Map<string, U>();
+  readonly #pending = new Map<string, Pending<U, R>>();
+
+  upsert(key: string, update: U): void {
+    const sent = this.#sent.get(key);
+    if (sent !== undefined && deepEqual(sent, update)) this.#pending.delete(key);
+    else this.#pending.set(key, { update });
+  }
+
+  remove(key: string, removal: R): void {
+    if (this.#sent.has(key)) this.#pending.set(key, { remove: removal });
+    else this.#pending.delete(key);
+  }
+
+  /** Whether anything is waiting for the next flush. */
+  get dirty(): boolean {
+    return this.#pending.size > 0;
+  }
+
+  /** How many objects the dataplane has been told about and not told to remove. */
+  get sentCount(): number {
+    return this.#sent.size;
+  }
+
+  drain(): Drained<U, R> {
+    const removes: R[] = [];
+    const updates: U[] = [];
+    const keys = [...this.#pending.keys()].sort(compareStrings);
+    for (const key of keys) {
+      const entry = this.#pending.get(key);
+      if (entry === undefined) continue;
+      if ("update" in entry) {
+        updates.push(entry.update);
+        this.#sent.set(key, entry.update);
+      } else {
+        removes.push(entry.remove);
+        this.#sent.delete(key);
+      }
+    }
+    this.#pending.clear();
+    return { removes, updates };
+  }
+}
