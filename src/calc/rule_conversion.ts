@@ -142,7 +142,10 @@ function convertSide(
     ipSetIds.push(use(selectorSet(pos)));
   }
   const notIPSetIds = neg === undefined ? [] : [use(selectorSet(neg))];
-  const service = serviceSet(side, which);
+  // Service membership is not computed yet (service sets stay empty). An empty set narrows an
+  // allow or pass rule to nothing, which fails closed; for a deny rule it would fail open, so a
+  // deny rule drops the service match instead and denies a superset.
+  const service = widen ? undefined : serviceSet(side, which);
   if (service !== undefined) use(service);
   const ipPortSetIds = service?.type === "ip-and-port" ? [service.id] : [];
   if (service?.type === "net") ipSetIds.push(service.id);

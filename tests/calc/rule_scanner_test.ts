@@ -204,6 +204,17 @@ Deno.test("convertRule maps a destination service to svc: and a source service t
   ]);
 });
 
+Deno.test("convertRule drops the service match of a deny rule so it fails closed", () => {
+  const out = convertRule(rule({
+    action: "deny",
+    src: side({ serviceName: "a", serviceNamespace: "ns1" }),
+    dst: side({ serviceName: "b", serviceNamespace: "ns2" }),
+  }));
+  deepEqual(out?.rule.srcIPSetIds, []);
+  deepEqual(out?.rule.dstIPPortSetIds, []);
+  deepEqual(out?.ipSets, []);
+});
+
 Deno.test("convertRule passes action, protocols, ICMP, HTTP, annotations and originals through", () => {
   const out = convertRule(rule({
     action: "next-tier",
