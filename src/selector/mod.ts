@@ -13,3 +13,4 @@ export {
   type LabelRestriction,
   type LabelRestrictions,
 } from "./label_restrictions.ts";
+export { prefixSelectorKeys } from "./prefix_keys.ts";
