@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Log } from "../lib/log.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import { BUILT_IN_DOCUMENTS } from "./built_ins.ts";
 import { buildDesiredState, type ConvertedDocument } from "./desired_state.ts";
@@ -28,8 +29,10 @@ export interface FileSyncerOptions {
   readonly pollIntervalMs?: number;
   /** Use `Deno.watchFs`; default true. */
   readonly watch?: boolean;
-  /** Called after every (re)load with what it saw and did; for logs and tests. */
+  /** Called after every (re)load with what it saw and did; for tests and `--once`. */
   readonly onReload?: (report: ReloadReport) => void;
+  /** Receives one line per reload (info when something changed, else debug). */
+  readonly log?: Log;
 }
 
 /**
