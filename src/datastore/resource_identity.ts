@@ -6,15 +6,19 @@
  * `crd.projectcalico.org/v1` store the same objects); Kubernetes kinds are told apart by group, so a
  * `networking.k8s.io/v1` NetworkPolicy and a Calico NetworkPolicy of the same name are different.
  *
+ * A namespaced kind written without a namespace is in `default`, as the decoder (and the API
+ * server) put it.
+ *
  * @module
  */
+import { lookupKind } from "../model/json_kinds.ts";
 
 /** Who a document says it is. */
 export interface ResourceIdentity {
   /** `calico` for any `*projectcalico.org` group, else the API group (`""` for core `v1`). */
   readonly family: string;
   readonly kind: string;
-  /** `""` when the document has no namespace. */
+  /** `""` for cluster-scoped kinds; `default` for a namespaced kind written without one. */
   readonly namespace: string;
   readonly name: string;
 }
@@ -39,10 +43,13 @@ export function identityOf(doc: unknown): ResourceIdentity | undefined {
   const name = field(metadata, "name");
   const namespace = field(metadata, "namespace");
   if (typeof kind !== "string" || typeof name !== "string" || name === "") return undefined;
+  const version = typeof apiVersion === "string" ? apiVersion : "";
+  const namespaced = lookupKind(version, kind)?.namespaced === true;
+  const given = typeof namespace === "string" ? namespace : "";
   return {
-    family: familyOf(typeof apiVersion === "string" ? apiVersion : ""),
+    family: familyOf(version),
     kind,
-    namespace: typeof namespace === "string" ? namespace : "",
+    namespace: given === "" && namespaced ? "default" : given,
     name,
   };
 }

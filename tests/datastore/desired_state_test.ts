@@ -118,7 +118,16 @@ Deno.test("identityOf folds Calico groups together and keeps Kubernetes groups a
     }),
     { family: "networking.k8s.io", kind: "NetworkPolicy", namespace: "web", name: "np" },
   );
-  deepEqual(identityOf({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" } })?.family, "");
+  deepEqual(identityOf({ apiVersion: "v1", kind: "Pod", metadata: { name: "p" } }), {
+    family: "",
+    kind: "Pod",
+    namespace: "default",
+    name: "p",
+  });
+  deepEqual(
+    identityOf({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } })?.namespace,
+    "",
+  );
   equal(identityOf({ kind: "Pod", metadata: {} }), undefined);
   equal(identityOf("text"), undefined);
   equal(describeIdentity(id("Pod", "web-1", "frontend")), `Pod "frontend/web-1"`);
