@@ -96,7 +96,12 @@ function convertRaw(raw: RawDocument, convert: DocumentConverter): DocumentOutco
 
 /** Load a file's text: its good state, or the reason it looks incomplete. */
 export function loadFileText(path: string, text: string, convert: DocumentConverter): FileLoad {
-  const read = readDocuments(path, text);
+  let read;
+  try {
+    read = readDocuments(path, text);
+  } catch (e) {
+    return { ok: false, reason: `cannot parse "${path}": ${errorText(e)}` };
+  }
   if (!read.ok) return read;
   const outcomes = read.documents.map((raw) => convertRaw(raw, convert));
   return {

@@ -178,12 +178,21 @@ export class FileSyncer implements Syncer {
     this.#report(problems, loaded.flatMap((f) => f.warnings));
     const ready = files.every((f) => f.state !== "not-loaded");
     const updates = ready ? this.#publish(desired.entries) : 0;
-    this.#opts.onReload?.({
-      files,
-      status: this.#status ?? "wait-for-datastore",
-      updates,
-      problems,
-    });
+    const report = { files, status: this.#status ?? "wait-for-datastore", updates, problems };
+    this.#logReload(report);
+    this.#opts.onReload?.(report);
+  }
+
+  #logReload(r: ReloadReport): void {
+    const quiet = r.updates === 0 && r.files.every((f) => f.state === "unchanged");
+    const fields = {
+      status: r.status,
+      updates: r.updates,
+      problems: r.problems.length,
+      files: r.files.map((f) => `${f.path} (${f.state}, ${f.documents} documents)`),
+    };
+    if (quiet) this.#opts.log?.debug("Reloaded datastore files: no change", fields);
+    else this.#opts.log?.info("Reloaded datastore files", fields);
   }
 
   #refreshFile(path: string, read: TextRead, problems: ParseError[]): FileReport {

@@ -6,6 +6,7 @@ import { deepEqual, equal } from "node:assert/strict";
 import { join } from "node:path";
 import { BUILT_IN_DOCUMENTS } from "../../src/datastore/built_ins.ts";
 import { FileSyncer } from "../../src/datastore/file_syncer.ts";
+import { MemoryLog } from "../../src/lib/log.ts";
 import { fakeConvert } from "./fake_converter.ts";
 import {
   docs,
@@ -289,5 +290,22 @@ Deno.test("FileSyncer uses BUILT_IN_DOCUMENTS by default", async () => {
       "/calico/v1/policy/tier/kube-baseline/metadata",
       "/calico/v1/policy/profile/projectcalico-default-allow/rules",
     ]);
+  });
+});
+
+Deno.test("FileSyncer logs each reload to the injected log", async () => {
+  await withTempDir(async (dir) => {
+    const log = new MemoryLog();
+    await loadOnce(dir, { "t.yaml": tierDoc("t", 1) }, { log });
+    deepEqual(log.records, [{
+      level: "INFO",
+      message: "Reloaded datastore files",
+      fields: {
+        status: "in-sync",
+        updates: 1,
+        problems: 0,
+        files: [`${join(dir, "t.yaml")} (loaded, 1 documents)`],
+      },
+    }]);
   });
 });
