@@ -1,9 +1,19 @@
-/** Command-line flags: parsing and the help text. */
+/**
+ * Command-line flags: parsing and the help text. `--datastore-file` becomes config through
+ * `datastoreFileOverrides` (src/config/overrides.ts), applied as the internal-override source.
+ */
 import { parseArgs } from "node:util";
+import { DEFAULT_CONFIG_FILE } from "../config/loaders.ts";
 
 export interface CliOptions {
   readonly help: boolean;
   readonly version: boolean;
+  /** Compute and program the dataplane once, then exit. */
+  readonly once: boolean;
+  /** The INI config file (`-c/--config-file`); a missing file is fine. */
+  readonly configFile: string;
+  /** The YAML/JSON file datastore (`--datastore-file`), if given. */
+  readonly datastoreFile: string | undefined;
 }
 
 export const USAGE = `Usage: felix [options]
@@ -12,8 +22,15 @@ Felix on Deno: the per-node agent of Calico. It watches the cluster's datastore,
 policies, IP sets, routes and tunnels this node needs, and programs the kernel.
 
 Options:
-  -h, --help       Show this help and exit.
-  -v, --version    Print the version and exit.
+  -c, --config-file PATH    Read parameters from this INI file (default ${DEFAULT_CONFIG_FILE}).
+      --datastore-file PATH Use a YAML/JSON file of resources as the datastore (sets
+                            DatastoreType=file and DatastoreFile, overriding the environment).
+      --once                Compute and program the dataplane once, then exit.
+  -h, --help                Show this help and exit.
+  -v, --version             Print the version and exit.
+
+Every other parameter comes from FELIX_<NAME> environment variables, the config file or the
+datastore (FelixConfiguration).
 `;
 
 /** Thrown for flags that do not parse; the message says what to do next. */
@@ -31,11 +48,24 @@ export function parseCli(args: readonly string[]): CliOptions {
       options: {
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
+        once: { type: "boolean", default: false },
+        "config-file": { type: "string", short: "c", default: DEFAULT_CONFIG_FILE },
+        "datastore-file": { type: "string" },
       },
       strict: true,
       allowPositionals: false,
     });
-    return { help: values.help, version: values.version };
+    const configFile = values["config-file"];
+    const datastoreFile = values["datastore-file"];
+    if (configFile === "") throw new Error('Option "--config-file" needs a non-empty path');
+    if (datastoreFile === "") throw new Error('Option "--datastore-file" needs a non-empty path');
+    return {
+      help: values.help,
+      version: values.version,
+      once: values.once,
+      configFile,
+      datastoreFile,
+    };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new CliError(`${reason}. Run "felix --help" for the options.`);

@@ -31,3 +31,39 @@ Deno.test("felix rejects an unknown flag with exit 2 and a pointer to --help", a
   match(r.stderr, /^felix: .*no-such-flag.*Run "felix --help" for the options\.\n$/);
   equal(r.stdout, "");
 });
+
+Deno.test("felix --help lists the config-file, datastore-file and once options", async () => {
+  const r = await felix("--help");
+  equal(r.code, 0);
+  match(r.stdout, /-c, --config-file PATH .*default \/etc\/calico\/felix\.cfg/);
+  match(r.stdout, /--datastore-file PATH/);
+  match(r.stdout, /--once/);
+});
+
+Deno.test("felix accepts -c, --config-file=, --datastore-file and --once, then stops: no agent yet", async () => {
+  for (
+    const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--once"], [
+      "--datastore-file",
+      "/r.yaml",
+    ]]
+  ) {
+    const r = await felix(...args);
+    equal(r.code, 1, args.join(" "));
+    equal(r.stderr, "felix: the agent is not implemented yet; see --help.\n");
+  }
+});
+
+Deno.test("felix rejects a missing or empty path with exit 2 and a pointer to --help", async () => {
+  let r = await felix("--datastore-file");
+  equal(r.code, 2);
+  equal(
+    r.stderr,
+    "felix: Option '--datastore-file <value>' argument missing. Run \"felix --help\" for the options.\n",
+  );
+  r = await felix("--config-file=");
+  equal(r.code, 2);
+  equal(
+    r.stderr,
+    'felix: Option "--config-file" needs a non-empty path. Run "felix --help" for the options.\n',
+  );
+});
