@@ -189,7 +189,9 @@ export class FileSyncer implements Syncer {
       status: r.status,
       updates: r.updates,
       problems: r.problems.length,
-      files: r.files.map((f) => `${f.path} (${f.state}, ${f.documents} documents)`),
+      files: r.files.map((f) =>
+        `${f.path} (${f.state}, ${f.documents} document${f.documents === 1 ? "" : "s"})`
+      ),
     };
     if (quiet) this.#opts.log?.debug("Reloaded datastore files: no change", fields);
     else this.#opts.log?.info("Reloaded datastore files", fields);

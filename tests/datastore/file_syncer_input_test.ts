@@ -304,7 +304,7 @@ Deno.test("FileSyncer logs each reload to the injected log", async () => {
         status: "in-sync",
         updates: 1,
         problems: 0,
-        files: [`${join(dir, "t.yaml")} (loaded, 1 documents)`],
+        files: [`${join(dir, "t.yaml")} (loaded, 1 document)`],
       },
     }]);
   });
