@@ -1,5 +1,7 @@
 /** The `felix` command: flags -> config -> daemon or --once. */
 import { CliError, parseCli, USAGE } from "./src/daemon/cli.ts";
+import { ConsoleLog } from "./src/daemon/logger.ts";
+import { runOnce } from "./src/daemon/once.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 
 const encoder = new TextEncoder();
@@ -10,7 +12,8 @@ function write(stream: { writeSync(p: Uint8Array): number }, text: string): void
   while (off < bytes.length) off += stream.writeSync(bytes.subarray(off));
 }
 
-export function main(args: readonly string[]): number {
+/** Run the CLI; resolves to the process exit code. */
+export async function main(args: readonly string[]): Promise<number> {
   try {
     const opts = parseCli(args);
     if (opts.help) {
@@ -21,7 +24,18 @@ export function main(args: readonly string[]): number {
       write(Deno.stdout, `felix ${denoConfig.version}\n`);
       return 0;
     }
-    write(Deno.stderr, "felix: the agent is not implemented yet; see --help.\n");
+    if (opts.once) {
+      const log = new ConsoleLog({ level: "INFO" });
+      try {
+        const doc = await runOnce({ cli: opts, env: Deno.env.toObject(), log });
+        write(Deno.stdout, JSON.stringify(doc, null, 2) + "\n");
+        return 0;
+      } catch (e) {
+        write(Deno.stderr, `felix: ${e instanceof Error ? e.message : String(e)}\n`);
+        return 1;
+      }
+    }
+    write(Deno.stderr, "felix: only --once is implemented so far (no dataplane yet); see --help.\n");
     return 1;
   } catch (e) {
     if (e instanceof CliError) {
@@ -32,4 +46,4 @@ export function main(args: readonly string[]): number {
   }
 }
 
-if (import.meta.main) Deno.exit(main(Deno.args));
+if (import.meta.main) Deno.exit(await main(Deno.args));

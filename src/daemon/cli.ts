@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly configFile: string;
   /** The YAML/JSON file datastore (`--datastore-file`), if given. */
   readonly datastoreFile: string | undefined;
+  /** This node's name (`--hostname`, sets FelixHostname), if given. */
+  readonly hostname: string | undefined;
 }
 
 export const USAGE = `Usage: felix [options]
@@ -25,7 +27,9 @@ Options:
   -c, --config-file PATH    Read parameters from this INI file (default ${DEFAULT_CONFIG_FILE}).
       --datastore-file PATH Use a YAML/JSON file of resources as the datastore (sets
                             DatastoreType=file and DatastoreFile, overriding the environment).
-      --once                Compute and program the dataplane once, then exit.
+      --hostname NAME       This node's name (sets FelixHostname, overriding the environment).
+      --once                Compute this node's dataplane state from the datastore, print it
+                            as one JSON document on stdout, and exit.
   -h, --help                Show this help and exit.
   -v, --version             Print the version and exit.
 
@@ -51,6 +55,7 @@ export function parseCli(args: readonly string[]): CliOptions {
         once: { type: "boolean", default: false },
         "config-file": { type: "string", short: "c", default: DEFAULT_CONFIG_FILE },
         "datastore-file": { type: "string" },
+        hostname: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -59,12 +64,14 @@ export function parseCli(args: readonly string[]): CliOptions {
     const datastoreFile = values["datastore-file"];
     if (configFile === "") throw new Error('Option "--config-file" needs a non-empty path');
     if (datastoreFile === "") throw new Error('Option "--datastore-file" needs a non-empty path');
+    if (values.hostname === "") throw new Error('Option "--hostname" needs a non-empty name');
     return {
       help: values.help,
       version: values.version,
       once: values.once,
       configFile,
       datastoreFile,
+      hostname: values.hostname,
     };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);

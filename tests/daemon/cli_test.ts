@@ -40,17 +40,26 @@ Deno.test("felix --help lists the config-file, datastore-file and once options",
   match(r.stdout, /--once/);
 });
 
-Deno.test("felix accepts -c, --config-file=, --datastore-file and --once, then stops: no agent yet", async () => {
+Deno.test("felix accepts -c, --config-file=, --datastore-file and --hostname; without --once it stops: no dataplane yet", async () => {
   for (
-    const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--once"], [
+    const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--hostname", "n"], [
       "--datastore-file",
       "/r.yaml",
     ]]
   ) {
     const r = await felix(...args);
     equal(r.code, 1, args.join(" "));
-    equal(r.stderr, "felix: the agent is not implemented yet; see --help.\n");
+    equal(r.stderr, "felix: only --once is implemented so far (no dataplane yet); see --help.\n");
   }
+});
+
+Deno.test("felix rejects an empty --hostname with exit 2", async () => {
+  const r = await felix("--hostname=");
+  equal(r.code, 2);
+  equal(
+    r.stderr,
+    'felix: Option "--hostname" needs a non-empty name. Run "felix --help" for the options.\n',
+  );
 });
 
 Deno.test("felix rejects a missing or empty path with exit 2 and a pointer to --help", async () => {
