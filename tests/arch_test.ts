@@ -7,6 +7,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import {
   checkArchitecture,
   checkCycles,
+  checkExemptions,
   checkHygiene,
   checkLayering,
   checkNativeImports,
@@ -14,6 +15,7 @@ import {
   checkPurity,
   findCycles,
   formatViolations,
+  IMPURE_FILES,
   isPure,
   parseImports,
   readRepoSources,
@@ -40,6 +42,10 @@ Deno.test("arch: the checker reads the source tree and resolves its imports", ()
 
 Deno.test("arch: pure folders use no Deno, timers or async", () => {
   assertNone(checkPurity(repo));
+});
+
+Deno.test("arch: every purity exemption names a file of a pure folder, with a reason", () => {
+  assertNone(checkExemptions(repo));
 });
 
 Deno.test("arch: pure folders import only pure modules", () => {
@@ -108,6 +114,44 @@ Deno.test("isPure holds pure folders and renderers in mixed folders to the pure 
   ok(!isPure("src/dataplane/nftables/reconciler.ts"));
   ok(!isPure("src/dataplane/linux/endpoint_manager.ts"));
   ok(!isPure("src/daemon/daemon.ts"));
+  ok(isPure("src/config/param_table.ts"));
+  ok(!isPure("src/config/loaders.ts"), "loaders.ts is exempt");
+  ok(isPure("src/config/loaders.ts", {}), "only through IMPURE_FILES");
+});
+
+/** src/config: the exempt loader, a pure module importing it, and an impure module not exempt. */
+const CONFIG_FAKE: readonly SourceFile[] = [
+  {
+    path: "src/config/loaders.ts",
+    text: "export async function read(p: string) {\n  return await Deno.readTextFile(p);\n}\n",
+  },
+  { path: "src/config/table.ts", text: 'import { read } from "./loaders.ts";\nexport { read };\n' },
+  { path: "src/config/env.ts", text: 'export const level = Deno.env.get("FELIX_LOGLEVEL");\n' },
+];
+
+Deno.test("checkPurity exempts IMPURE_FILES only and fails another impure file in src/config", () => {
+  deepStrictEqual(Object.keys(IMPURE_FILES), ["src/config/loaders.ts"]);
+  const purity = checkPurity(CONFIG_FAKE).map((v) => `${v.file}:${v.line} ${v.message}`);
+  deepStrictEqual(purity, ['src/config/env.ts:1 pure module uses Deno API "Deno"']);
+  const imports = checkPureImports(CONFIG_FAKE).map((v) => `${v.file}:${v.line} ${v.message}`);
+  deepStrictEqual(imports, [
+    'src/config/table.ts:1 pure module imports a non-pure module "./loaders.ts"',
+  ]);
+});
+
+Deno.test("checkExemptions reports an exemption without a file, outside pure folders or without a reason", () => {
+  deepStrictEqual(checkExemptions(CONFIG_FAKE), []);
+  const files = [...CONFIG_FAKE, { path: "src/daemon/daemon.ts", text: "" }];
+  const stale = checkExemptions(files, {
+    "src/config/gone.ts": "was removed",
+    "src/daemon/daemon.ts": "not held to the rules anyway",
+    "src/config/env.ts": " ",
+  });
+  deepStrictEqual(stale.map((v) => `${v.file} ${v.message}`), [
+    "src/config/gone.ts purity exemption names no file: remove it",
+    "src/daemon/daemon.ts purity exemption is not in a pure folder: remove it",
+    "src/config/env.ts purity exemption gives no reason: say why the file must be impure",
+  ]);
 });
 
 const FAKE: readonly SourceFile[] = [

@@ -10,10 +10,11 @@
  *
  * @module
  */
-import type { EndpointPort, Labels } from "../model/values.ts";
+import type { Labels } from "../model/values.ts";
 import { parseSelector, type Selector } from "../selector/mod.ts";
 import type { CalcSink, IPSetData, IPSetMemberInput } from "./sinks.ts";
 import { LabelIndex } from "./label_index.ts";
+import type { EndpointMemberData, NetworkSetMemberData } from "./member_data.ts";
 import { isSelectorBasedIPSetId } from "./ip_set_ids.ts";
 import {
   contribution,
@@ -26,22 +27,6 @@ import { addToSet, deleteFromSet } from "../lib/multidict.ts";
 
 export interface IPSetMemberIndexOptions {
   readonly sink: CalcSink;
-}
-
-/** A workload or host endpoint as the index needs it (a HEP's expected IPs as /32 or /128). */
-export interface EndpointMemberData {
-  readonly labels: Labels;
-  readonly profileIds: readonly string[];
-  readonly ipv4Nets: readonly string[];
-  readonly ipv6Nets: readonly string[];
-  readonly ports: readonly EndpointPort[];
-}
-
-/** A network set as the index needs it. */
-export interface NetworkSetMemberData {
-  readonly labels: Labels;
-  readonly profileIds: readonly string[];
-  readonly nets: readonly string[];
 }
 
 interface ActiveSet {

@@ -11,10 +11,10 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import type { Rule } from "../proto/rule.ts";
+import type { Rule, RuleWithoutId } from "../proto/rule.ts";
 
-/** A converted rule before its id is known. */
-export type RuleWithoutId = Omit<Rule, "ruleId">;
+/** Re-exported: the calc modules that convert rules name it through this module. */
+export type { RuleWithoutId } from "../proto/rule.ts";
 
 /** Which way a rule list applies. */
 export type RuleDirection = "inbound" | "outbound";

@@ -12,15 +12,10 @@
 import { keyPath, type PolicyKey } from "../model/keys.ts";
 import type { Policy as ModelPolicy, ProfileRules, Rule as ModelRule } from "../model/values.ts";
 import type { Policy, PolicyID } from "../proto/messages.ts";
-import type { Rule } from "../proto/rule.ts";
+import { blankRule, type Rule, type RuleWithoutId } from "../proto/rule.ts";
 import type { CalcSink, IPSetData, IPSetMemberInput, RuleScannerInput } from "./sinks.ts";
 import { convertRule } from "./rule_conversion.ts";
-import {
-  assignRuleIds,
-  policyRuleIdSeed,
-  profileRuleIdSeed,
-  type RuleWithoutId,
-} from "./rule_id.ts";
+import { assignRuleIds, policyRuleIdSeed, profileRuleIdSeed } from "./rule_id.ts";
 
 export interface RuleScannerOptions {
   readonly sink: CalcSink;
@@ -40,33 +35,7 @@ interface ScannedRules {
 }
 
 /** The fail-closed stand-in for an unknown or invalid profile: deny everything. */
-const DENY_ALL: RuleWithoutId = {
-  action: "deny",
-  ipVersion: 0,
-  srcNet: [],
-  srcPorts: [],
-  srcIPSetIds: [],
-  srcNamedPortIPSetIds: [],
-  notSrcNet: [],
-  notSrcPorts: [],
-  notSrcIPSetIds: [],
-  notSrcNamedPortIPSetIds: [],
-  dstNet: [],
-  dstPorts: [],
-  dstIPSetIds: [],
-  dstNamedPortIPSetIds: [],
-  dstIPPortSetIds: [],
-  notDstNet: [],
-  notDstPorts: [],
-  notDstIPSetIds: [],
-  notDstNamedPortIPSetIds: [],
-  originalSrcSelector: "",
-  originalDstSelector: "",
-  originalSrcNamespaceSelector: "",
-  originalDstNamespaceSelector: "",
-  originalNotSrcSelector: "",
-  originalNotDstSelector: "",
-};
+const DENY_ALL: RuleWithoutId = blankRule("deny");
 
 export class RuleScanner implements RuleScannerInput {
   readonly #sink: CalcSink;

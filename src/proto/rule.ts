@@ -66,3 +66,40 @@ export interface Rule {
   /** Stable id of the rule within its policy/profile and direction (16 chars). */
   readonly ruleId: string;
 }
+
+/** A rule before its id is known (the id is chained over the converted rules). */
+export type RuleWithoutId = Omit<Rule, "ruleId">;
+
+/**
+ * A rule with the given action and no constraint: every list empty, every original selector "".
+ * A new object on each call.
+ */
+export function blankRule(action: Rule["action"]): RuleWithoutId {
+  return {
+    action,
+    ipVersion: 0,
+    srcNet: [],
+    srcPorts: [],
+    srcIPSetIds: [],
+    srcNamedPortIPSetIds: [],
+    notSrcNet: [],
+    notSrcPorts: [],
+    notSrcIPSetIds: [],
+    notSrcNamedPortIPSetIds: [],
+    dstNet: [],
+    dstPorts: [],
+    dstIPSetIds: [],
+    dstNamedPortIPSetIds: [],
+    dstIPPortSetIds: [],
+    notDstNet: [],
+    notDstPorts: [],
+    notDstIPSetIds: [],
+    notDstNamedPortIPSetIds: [],
+    originalSrcSelector: "",
+    originalDstSelector: "",
+    originalSrcNamespaceSelector: "",
+    originalDstNamespaceSelector: "",
+    originalNotSrcSelector: "",
+    originalNotDstSelector: "",
+  };
+}

@@ -3,11 +3,12 @@ import fc from "fast-check";
 import { ActiveRulesCalculator } from "../../src/calc/active_rules_calculator.ts";
 import { parseSelector } from "../../src/selector/mod.ts";
 import type { PolicyMatchListener, RuleScannerInput } from "../../src/calc/sinks.ts";
-import type { PolicyKey, PolicyKind } from "../../src/model/keys.ts";
-import type { Policy, ProfileRules, Rule, RuleSide } from "../../src/model/values.ts";
+import type { PolicyKey } from "../../src/model/keys.ts";
+import type { Policy, ProfileRules } from "../../src/model/values.ts";
+import { modelPolicy, modelRule, policyKey as key } from "./fixtures.ts";
 
 /** Records every call as one line of text; `take()` returns and clears them. */
-class Recorder implements RuleScannerInput, PolicyMatchListener {
+class LineRecorder implements RuleScannerInput, PolicyMatchListener {
   #lines: string[] = [];
   /** Policy content last sent per policy name, to check re-sends carry the new content. */
   readonly lastPolicy = new Map<string, Policy>();
@@ -40,49 +41,16 @@ class Recorder implements RuleScannerInput, PolicyMatchListener {
   }
 }
 
-function setup(): { rec: Recorder; arc: ActiveRulesCalculator } {
-  const rec = new Recorder();
+function setup(): { rec: LineRecorder; arc: ActiveRulesCalculator } {
+  const rec = new LineRecorder();
   return { rec, arc: new ActiveRulesCalculator({ ruleScanner: rec, matchListener: rec }) };
 }
 
-function key(name: string, policyKind: PolicyKind = "GlobalNetworkPolicy"): PolicyKey {
-  return { kind: "Policy", policyKind, namespace: "", name };
-}
-
 function policy(selector: string, extra: Partial<Policy> = {}): Policy {
-  return {
-    tier: "default",
-    order: null,
-    selector,
-    originalSelector: selector,
-    namespace: "",
-    types: ["ingress"],
-    inboundRules: [],
-    outboundRules: [],
-    untracked: false,
-    preDNAT: false,
-    applyOnForward: false,
-    performanceHints: [],
-    ...extra,
-  };
+  return modelPolicy({ selector, originalSelector: selector, ...extra });
 }
 
-const SIDE: RuleSide = {
-  nets: [],
-  selector: "",
-  ports: [],
-  namedPorts: [],
-  notNets: [],
-  notSelector: "",
-  notPorts: [],
-  notNamedPorts: [],
-  originalSelector: "",
-  originalNotSelector: "",
-  originalNamespaceSelector: "",
-  originalServiceAccountNames: [],
-  originalServiceAccountSelector: "",
-};
-const ALLOW: Rule = { action: "allow", src: SIDE, dst: SIDE };
+const ALLOW = modelRule();
 
 function rules(n: number): ProfileRules {
   return { inboundRules: Array.from({ length: n }, () => ALLOW), outboundRules: [] };

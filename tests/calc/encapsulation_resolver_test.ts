@@ -1,47 +1,40 @@
 import { deepEqual } from "node:assert/strict";
-import { EncapsulationResolver } from "../../src/calc/encapsulation_resolver.ts";
+import {
+  EncapsulationResolver,
+  type EncapsulationResolverOptions,
+} from "../../src/calc/encapsulation_resolver.ts";
 import { kv, type KVUpdate } from "../../src/model/kv.ts";
-import type { EncapMode, IPPool } from "../../src/model/values.ts";
-import type { EncapsulationUpdate } from "../../src/proto/messages.ts";
+import type { EncapMode } from "../../src/model/values.ts";
+import { type Call, ipPoolKV, Recorder } from "./fixtures.ts";
+
+type EncapSink = EncapsulationResolverOptions["sink"];
 
 function setup() {
-  let events: EncapsulationUpdate[] = [];
-  const r = new EncapsulationResolver({ sink: { onEncapsulationUpdate: (e) => events.push(e) } });
+  const rec = new Recorder<EncapSink>();
+  const r = new EncapsulationResolver({ sink: rec.sink });
   return {
     feed: (...us: KVUpdate[]) => us.forEach((u) => r.onUpdate(u)),
     flush: (inSync: boolean) => {
       r.flush(inSync);
-      const out = events;
-      events = [];
-      return out;
+      return rec.take();
     },
   };
 }
 
+/** A pool for workloads only, with these encapsulation modes. */
 function pool(cidr: string, ipip: EncapMode, vxlan: EncapMode): KVUpdate {
-  const value: IPPool = {
-    cidr,
-    ipipInterface: ipip === "never" ? "" : "tunl0",
-    ipipMode: ipip,
-    vxlanMode: vxlan,
-    masquerade: false,
-    ipam: true,
-    disabled: false,
-    disableBGPExport: false,
-    assignmentMode: "Automatic",
-    allowedUses: ["Workload"],
-  };
-  return kv({ kind: "IPPool", cidr }, value);
+  return ipPoolKV(cidr, { ipipMode: ipip, vxlanMode: vxlan, allowedUses: ["Workload"] });
 }
 
-function flags(ipip: boolean, vxlan: boolean, vxlanV6: boolean, noEncap: boolean) {
-  return {
+/** The sink call that sends these encapsulation flags. */
+function flags(ipip: boolean, vxlan: boolean, vxlanV6: boolean, noEncap: boolean): Call<EncapSink> {
+  return ["onEncapsulationUpdate", {
     type: "EncapsulationUpdate",
     ipipEnabled: ipip,
     vxlanEnabled: vxlan,
     vxlanEnabledV6: vxlanV6,
     noEncapEnabled: noEncap,
-  };
+  }];
 }
 
 Deno.test("EncapsulationResolver emits nothing before in-sync, then the flags once", () => {

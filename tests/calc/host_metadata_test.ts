@@ -1,51 +1,34 @@
 import { deepEqual } from "node:assert/strict";
-import { HostMetadataResolver, poolId } from "../../src/calc/host_metadata.ts";
+import {
+  HostMetadataResolver,
+  type HostMetadataSink,
+  poolId,
+} from "../../src/calc/host_metadata.ts";
 import { kv, type KVUpdate } from "../../src/model/kv.ts";
 import type { NodeSpec } from "../../src/model/v3_resources.ts";
 import type { IPPool } from "../../src/model/values.ts";
+import { feeder, ipPoolKV, nodeKV as node, Recorder } from "./fixtures.ts";
 
-type Event = { readonly call: string; readonly arg: unknown };
-
-function setup(): (...us: KVUpdate[]) => Event[] {
-  let events: Event[] = [];
-  const rec = (call: string) => (arg: unknown) => events.push({ call, arg });
-  const r = new HostMetadataResolver({
-    sink: {
-      onHostMetadataUpdate: rec("onHostMetadataUpdate"),
-      onHostMetadataRemove: rec("onHostMetadataRemove"),
-      onIPPoolUpdate: rec("onIPPoolUpdate"),
-      onIPPoolRemove: rec("onIPPoolRemove"),
-    },
-  });
-  return (...us) => {
-    for (const u of us) r.onUpdate(u);
-    const out = events;
-    events = [];
-    return out;
-  };
+function setup() {
+  const rec = new Recorder<HostMetadataSink>();
+  return feeder(new HostMetadataResolver({ sink: rec.sink }), rec);
 }
 
+/** An IP pool with VXLAN always and NAT on; `o` replaces fields. */
 function pool(cidr: string, o: Partial<IPPool> = {}): KVUpdate {
-  const value: IPPool = {
-    cidr,
-    ipipInterface: "",
-    ipipMode: "never",
-    vxlanMode: "always",
-    masquerade: true,
-    ipam: true,
-    disabled: false,
-    disableBGPExport: false,
-    assignmentMode: "Automatic",
-    allowedUses: ["Workload", "Tunnel"],
-    ...o,
-  };
-  return kv({ kind: "IPPool", cidr }, value);
+  return ipPoolKV(cidr, { vxlanMode: "always", masquerade: true, ...o });
 }
 
-function node(name: string, spec: NodeSpec | null, labels?: Record<string, string>): KVUpdate {
-  const key = { kind: "Resource", resourceKind: "Node", namespace: "", name } as const;
-  const metadata = labels === undefined ? { name } : { name, labels };
-  return kv(key, spec === null ? null : { kind: "Node", metadata, spec });
+/** The sink call that sends pool 10.65.0.0/16 (NAT on) with these encapsulation modes. */
+function sentPool(ipipMode: string, vxlanMode: string): unknown[] {
+  const pool = {
+    cidr: "10.65.0.0/16",
+    masquerade: true,
+    ipipMode,
+    vxlanMode,
+    allowedUses: ["Workload", "Tunnel"],
+  };
+  return ["onIPPoolUpdate", { type: "IPAMPoolUpdate", id: "10.65.0.0-16", pool }];
 }
 
 Deno.test("poolId replaces the slash of the CIDR with a dash", () => {
@@ -54,37 +37,13 @@ Deno.test("poolId replaces the slash of the CIDR with a dash", () => {
 
 Deno.test("HostMetadataResolver passes IP pools through as IPAMPoolUpdate and IPAMPoolRemove", () => {
   const feed = setup();
-  deepEqual(feed(pool("10.65.0.0/16")), [{
-    call: "onIPPoolUpdate",
-    arg: {
-      type: "IPAMPoolUpdate",
-      id: "10.65.0.0-16",
-      pool: {
-        cidr: "10.65.0.0/16",
-        masquerade: true,
-        ipipMode: "never",
-        vxlanMode: "always",
-        allowedUses: ["Workload", "Tunnel"],
-      },
-    },
-  }]);
+  deepEqual(feed(pool("10.65.0.0/16")), [sentPool("never", "always")]);
   deepEqual(feed(pool("10.65.0.0/16", { disabled: true })), []);
-  deepEqual(feed(pool("10.65.0.0/16", { ipipMode: "cross-subnet", vxlanMode: "never" })), [{
-    call: "onIPPoolUpdate",
-    arg: {
-      type: "IPAMPoolUpdate",
-      id: "10.65.0.0-16",
-      pool: {
-        cidr: "10.65.0.0/16",
-        masquerade: true,
-        ipipMode: "cross-subnet",
-        vxlanMode: "never",
-        allowedUses: ["Workload", "Tunnel"],
-      },
-    },
-  }]);
+  deepEqual(feed(pool("10.65.0.0/16", { ipipMode: "cross-subnet", vxlanMode: "never" })), [
+    sentPool("cross-subnet", "never"),
+  ]);
   deepEqual(feed(kv({ kind: "IPPool", cidr: "10.65.0.0/16" }, null)), [
-    { call: "onIPPoolRemove", arg: "10.65.0.0-16" },
+    ["onIPPoolRemove", "10.65.0.0-16"],
   ]);
   deepEqual(feed(kv({ kind: "IPPool", cidr: "10.65.0.0/16" }, null)), []);
 });
@@ -94,9 +53,9 @@ Deno.test("HostMetadataResolver sends a node's addresses in CIDR form with AS nu
   const spec = {
     bgp: { ipv4Address: "10.0.0.5/24", ipv6Address: "fd00:1::5/64", asNumber: 64512 },
   };
-  deepEqual(feed(node("n1", spec, { zone: "a" })), [{
-    call: "onHostMetadataUpdate",
-    arg: {
+  deepEqual(feed(node("n1", spec, { zone: "a" })), [[
+    "onHostMetadataUpdate",
+    {
       type: "HostMetadataUpdate",
       hostname: "n1",
       ipv4Addr: "10.0.0.5/24",
@@ -104,10 +63,10 @@ Deno.test("HostMetadataResolver sends a node's addresses in CIDR form with AS nu
       asNumber: "64512",
       labels: { zone: "a" },
     },
-  }]);
+  ]]);
   deepEqual(feed(node("n1", spec, { zone: "a" })), []);
   deepEqual(feed(node("n1", spec, { zone: "b" })).length, 1);
-  deepEqual(feed(node("n1", null)), [{ call: "onHostMetadataRemove", arg: "n1" }]);
+  deepEqual(feed(node("n1", null)), [["onHostMetadataRemove", "n1"]]);
   deepEqual(feed(node("n1", null)), []);
 });
 
@@ -120,9 +79,9 @@ Deno.test("HostMetadataResolver falls back to InternalIP, sent as a /32, when BG
       type: "InternalIP",
     }],
   };
-  deepEqual(feed(node("n2", spec)), [{
-    call: "onHostMetadataUpdate",
-    arg: {
+  deepEqual(feed(node("n2", spec)), [[
+    "onHostMetadataUpdate",
+    {
       type: "HostMetadataUpdate",
       hostname: "n2",
       ipv4Addr: "10.1.0.5/32",
@@ -130,5 +89,5 @@ Deno.test("HostMetadataResolver falls back to InternalIP, sent as a /32, when BG
       asNumber: "",
       labels: {},
     },
-  }]);
+  ]]);
 });

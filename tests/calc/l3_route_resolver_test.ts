@@ -1,14 +1,21 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { L3RouteResolver, type RouteSourceMode } from "../../src/calc/l3_route_resolver.ts";
 import { kv, type KVUpdate } from "../../src/model/kv.ts";
-import type { NodeAddress, NodeSpec } from "../../src/model/v3_resources.ts";
-import type { EncapMode, IPPool, WorkloadEndpoint } from "../../src/model/values.ts";
+import type { NodeAddress } from "../../src/model/v3_resources.ts";
+import type { EncapMode } from "../../src/model/values.ts";
 import type { RouteUpdate } from "../../src/proto/messages.ts";
+import {
+  hostConfigKV as hostConfig,
+  ipPoolKV,
+  modelWorkloadEndpoint,
+  nodeKV as node,
+  wepKey,
+} from "./fixtures.ts";
 
 type Event = RouteUpdate | { readonly type: "RouteRemove"; readonly dst: string };
 
 /** Records every sink call, and the routes currently sent. */
-class Recorder {
+class RouteRecorder {
   events: Event[] = [];
   readonly routes = new Map<string, RouteUpdate>();
   onRouteUpdate(r: RouteUpdate): void {
@@ -26,8 +33,10 @@ class Recorder {
   }
 }
 
-function setup(mode?: RouteSourceMode): { rec: Recorder; feed: (...us: KVUpdate[]) => Event[] } {
-  const rec = new Recorder();
+function setup(
+  mode?: RouteSourceMode,
+): { rec: RouteRecorder; feed: (...us: KVUpdate[]) => Event[] } {
+  const rec = new RouteRecorder();
   const r = new L3RouteResolver({
     hostname: "n1",
     sink: rec,
@@ -49,19 +58,11 @@ interface PoolOpts {
 }
 
 function pool(cidr: string, o: PoolOpts = {}): KVUpdate {
-  const value: IPPool = {
-    cidr,
-    ipipInterface: o.ipip !== undefined && o.ipip !== "never" ? "tunl0" : "",
+  return ipPoolKV(cidr, {
     ipipMode: o.ipip ?? "never",
     vxlanMode: o.vxlan ?? "never",
     masquerade: o.nat ?? false,
-    ipam: true,
-    disabled: false,
-    disableBGPExport: false,
-    assignmentMode: "Automatic",
-    allowedUses: ["Workload", "Tunnel"],
-  };
-  return kv({ kind: "IPPool", cidr }, value);
+  });
 }
 
 function poolGone(cidr: string): KVUpdate {
@@ -75,11 +76,6 @@ function block(cidr: string, node: string | undefined): KVUpdate {
   return kv({ kind: "Block", cidr }, value);
 }
 
-function node(name: string, spec: NodeSpec | null): KVUpdate {
-  const key = { kind: "Resource", resourceKind: "Node", namespace: "", name } as const;
-  return kv(key, spec === null ? null : { kind: "Node", metadata: { name }, spec });
-}
-
 function bgpNode(name: string, v4?: string, v6?: string, addresses?: NodeAddress[]): KVUpdate {
   const bgp = { ...v4 === undefined ? {} : { ipv4Address: v4 } };
   return node(name, {
@@ -88,32 +84,13 @@ function bgpNode(name: string, v4?: string, v6?: string, addresses?: NodeAddress
   });
 }
 
-function hostConfig(hostname: string, name: string, value: string | null): KVUpdate {
-  return kv({ kind: "HostConfig", hostname, name }, value);
-}
-
+/** Pod `default/<id>` on `host` with these addresses, or its deletion when `nets` is null. */
 function wep(host: string, id: string, nets: string[] | null): KVUpdate {
-  const key = {
-    kind: "WorkloadEndpoint",
-    hostname: host,
-    orchestratorId: "k8s",
-    workloadId: `default/${id}`,
-    endpointId: "eth0",
-  } as const;
+  const key = wepKey(id, host, "default");
   if (nets === null) return kv(key, null);
-  const value: WorkloadEndpoint = {
-    state: "active",
-    name: `cali${id}`,
-    profileIds: [],
-    ipv4Nets: nets.filter((n) => !n.includes(":")),
-    ipv6Nets: nets.filter((n) => n.includes(":")),
-    ipv4NAT: [],
-    ipv6NAT: [],
-    labels: {},
-    ports: [],
-    allowSpoofedSourcePrefixes: [],
-  };
-  return kv(key, value);
+  const ipv4Nets = nets.filter((n) => !n.includes(":"));
+  const ipv6Nets = nets.filter((n) => n.includes(":"));
+  return kv(key, modelWorkloadEndpoint({ name: `cali${id}`, ipv4Nets, ipv6Nets }));
 }
 
 /** A RouteUpdate with upstream's zero values, overridden by `o`. */

@@ -1,33 +1,12 @@
 import { deepEqual, equal } from "node:assert/strict";
 import fc from "fast-check";
 import { compareTiers, governs, PolicySorter } from "../../src/calc/policy_sorter.ts";
-import { keyPath, type PolicyKey, type PolicyKind } from "../../src/model/keys.ts";
+import { keyPath, type PolicyKey } from "../../src/model/keys.ts";
 import type { Policy, Tier } from "../../src/model/values.ts";
-
-function key(
-  name: string,
-  policyKind: PolicyKind = "GlobalNetworkPolicy",
-  namespace = "",
-): PolicyKey {
-  return { kind: "Policy", policyKind, namespace, name };
-}
+import { modelPolicy, policyKey as key } from "./fixtures.ts";
 
 function policy(tier: string, order: number | null, extra: Partial<Policy> = {}): Policy {
-  return {
-    tier,
-    order,
-    selector: "all()",
-    originalSelector: "all()",
-    namespace: "",
-    types: ["ingress"],
-    inboundRules: [],
-    outboundRules: [],
-    untracked: false,
-    preDNAT: false,
-    applyOnForward: false,
-    performanceHints: [],
-    ...extra,
-  };
+  return modelPolicy({ tier, order, ...extra });
 }
 
 /** `tier: kind/namespace/name ...` lines for compact assertions. */

@@ -6,37 +6,11 @@ import {
   policyRuleIdSeed,
   profileRuleIdSeed,
   RULE_ID_LENGTH,
-  type RuleWithoutId,
 } from "../../src/calc/rule_id.ts";
+import { blankRule, type RuleWithoutId } from "../../src/proto/rule.ts";
 
 function rule(action: RuleWithoutId["action"], srcNet: string[] = []): RuleWithoutId {
-  return {
-    action,
-    ipVersion: 0,
-    srcNet,
-    srcPorts: [],
-    srcIPSetIds: [],
-    srcNamedPortIPSetIds: [],
-    notSrcNet: [],
-    notSrcPorts: [],
-    notSrcIPSetIds: [],
-    notSrcNamedPortIPSetIds: [],
-    dstNet: [],
-    dstPorts: [],
-    dstIPSetIds: [],
-    dstNamedPortIPSetIds: [],
-    dstIPPortSetIds: [],
-    notDstNet: [],
-    notDstPorts: [],
-    notDstIPSetIds: [],
-    notDstNamedPortIPSetIds: [],
-    originalSrcSelector: "",
-    originalDstSelector: "",
-    originalSrcNamespaceSelector: "",
-    originalDstNamespaceSelector: "",
-    originalNotSrcSelector: "",
-    originalNotDstSelector: "",
-  };
+  return { ...blankRule(action), srcNet };
 }
 
 Deno.test("canonicalJSON sorts keys at every level and leaves out undefined properties", () => {

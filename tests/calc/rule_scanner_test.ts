@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { createHash } from "node:crypto";
-import type { CalcSink, IPSetData, IPSetMemberInput } from "../../src/calc/sinks.ts";
+import type { CalcSink, IPSetMemberInput } from "../../src/calc/sinks.ts";
 import { RuleScanner } from "../../src/calc/rule_scanner.ts";
 import { convertRule, inferIPVersion, namedPortProtocol } from "../../src/calc/rule_conversion.ts";
 import {
@@ -12,47 +12,21 @@ import {
 import { assignRuleIds, type RuleWithoutId } from "../../src/calc/rule_id.ts";
 import { parseSelector } from "../../src/selector/mod.ts";
 import type { PolicyKey } from "../../src/model/keys.ts";
-import type { Policy, Rule, RuleSide } from "../../src/model/values.ts";
-import type { Rule as ProtoRule } from "../../src/proto/rule.ts";
+import type { Policy, Rule } from "../../src/model/values.ts";
+import {
+  type Call,
+  modelPolicy,
+  modelRule as rule,
+  policyKey,
+  Recorder,
+  ruleSide as side,
+} from "./fixtures.ts";
 
-function side(overrides: Partial<RuleSide> = {}): RuleSide {
-  return {
-    nets: [],
-    selector: "",
-    ports: [],
-    namedPorts: [],
-    notNets: [],
-    notSelector: "",
-    notPorts: [],
-    notNamedPorts: [],
-    originalSelector: "",
-    originalNotSelector: "",
-    originalNamespaceSelector: "",
-    originalServiceAccountNames: [],
-    originalServiceAccountSelector: "",
-    ...overrides,
-  };
-}
-
-function rule(overrides: Partial<Rule> = {}): Rule {
-  return { action: "allow", src: side(), dst: side(), ...overrides };
-}
+/** The scanner's two outputs, recorded as one. */
+type Outputs = CalcSink & IPSetMemberInput;
 
 function policy(inbound: Rule[], outbound: Rule[] = []): Policy {
-  return {
-    tier: "default",
-    order: 10,
-    selector: "all()",
-    originalSelector: "all()",
-    namespace: "",
-    types: ["ingress"],
-    inboundRules: inbound,
-    outboundRules: outbound,
-    untracked: false,
-    preDNAT: false,
-    applyOnForward: false,
-    performanceHints: [],
-  };
+  return modelPolicy({ order: 10, inboundRules: inbound, outboundRules: outbound });
 }
 
 const sid = (s: string) => parseSelector(s).uniqueId();
@@ -60,24 +34,13 @@ const npid = (s: string, proto: "tcp" | "udp" | "sctp" | "any", port: string) =>
   namedPortIPSetId(parseSelector(s), proto, port);
 
 /** A recording fake of both outputs, writing to one shared log (so order is checkable). */
-function recorder(): { sink: CalcSink; ipSets: IPSetMemberInput; log: unknown[][] } {
-  const log: unknown[][] = [];
-  const sink = new Proxy({}, {
-    get: (_, name) => (...args: unknown[]) => log.push([String(name), ...args]),
-  }) as CalcSink;
-  const ipSets: IPSetMemberInput = {
-    onIPSetActive: (data: IPSetData) => log.push(["ipSets.onIPSetActive", data.id]),
-    onIPSetInactive: (id: string) => log.push(["ipSets.onIPSetInactive", id]),
-  };
-  return { sink, ipSets, log };
+function recorder(): { sink: CalcSink; ipSets: IPSetMemberInput; log: Call<Outputs>[] } {
+  const rec = new Recorder<Outputs>();
+  return { sink: rec.sink, ipSets: rec.sink, log: rec.calls };
 }
 
-const key = (name: string, namespace = ""): PolicyKey => ({
-  kind: "Policy",
-  policyKind: namespace === "" ? "GlobalNetworkPolicy" : "NetworkPolicy",
-  namespace,
-  name,
-});
+const key = (name: string, namespace = ""): PolicyKey =>
+  policyKey(name, namespace === "" ? "GlobalNetworkPolicy" : "NetworkPolicy", namespace);
 
 Deno.test("selectorIPSetId gives upstream's ids for the selectors of selectors-policy 1.5", () => {
   equal(selectorIPSetId(parseSelector("all()")), "s:5y5I3VdRZfDU01O--xXAPx2yxCQQqMf0M6IWug");
@@ -280,16 +243,22 @@ Deno.test("RuleScanner adds a policy's sets, then sends the policy with rule ids
   const p = policy([rule({ src: side({ selector: "a == 'b'" }) })], [rule({ action: "deny" })]);
   scanner.onPolicyActive(key("p1", "prod"), { ...p, namespace: "prod", tier: "t1" });
   const id = sid("a == 'b'");
-  deepEqual(log.slice(0, 2), [["onIPSetAdded", id, "net"], ["ipSets.onIPSetActive", id]]);
+  deepEqual(log.slice(0, 2), [
+    ["onIPSetAdded", id, "net"],
+    ["onIPSetActive", { id, type: "net", selector: `a == "b"` }],
+  ]);
   equal(log.length, 3);
-  const [name, policyId, sent] = log[2] as [string, unknown, Record<string, unknown>];
-  equal(name, "onPolicyActive");
+  const call = log[2];
+  if (call?.[0] !== "onPolicyActive") {
+    throw new Error(`Expected onPolicyActive, got "${call?.[0]}"`);
+  }
+  const [, policyId, sent] = call;
   deepEqual(policyId, { kind: "NetworkPolicy", namespace: "prod", name: "p1" });
   deepEqual(
     [sent.tier, sent.namespace, sent.untracked, sent.preDNAT, sent.originalSelector],
     ["t1", "prod", false, false, "all()"],
   );
-  const inbound = sent.inboundRules as { ruleId: string; srcIPSetIds: string[] }[];
+  const inbound = sent.inboundRules;
   deepEqual(inbound[0]?.srcIPSetIds, [id]);
   deepEqual(
     inbound.map((r) => r.ruleId),
@@ -306,7 +275,7 @@ Deno.test("RuleScanner shares a set between two policies and removes it after th
   scanner.onPolicyActive(key("p2"), p);
   deepEqual(log.map((e) => e[0]), [
     "onIPSetAdded",
-    "ipSets.onIPSetActive",
+    "onIPSetActive",
     "onPolicyActive",
     "onPolicyActive",
   ]);
@@ -322,7 +291,7 @@ Deno.test("RuleScanner shares a set between two policies and removes it after th
   scanner.onPolicyInactive(key("p2"));
   deepEqual(log, [
     ["onPolicyInactive", { kind: "GlobalNetworkPolicy", namespace: "", name: "p2" }],
-    ["ipSets.onIPSetInactive", id],
+    ["onIPSetInactive", id],
     ["onIPSetRemoved", id],
   ]);
   deepEqual(scanner.referenceCounts(), new Map());
@@ -335,11 +304,13 @@ Deno.test("RuleScanner on a content change adds new sets, sends, then releases u
   scanner.onPolicyActive(key("p"), policy([keep, rule({ dst: side({ selector: "old == 'o'" }) })]));
   log.length = 0;
   scanner.onPolicyActive(key("p"), policy([keep, rule({ dst: side({ selector: "new == 'n'" }) })]));
-  deepEqual(log.map((e) => [e[0], typeof e[1] === "string" ? e[1] : "-"]), [
+  const brief = (e: Call<Outputs>) =>
+    e[0] === "onIPSetActive" ? [e[0], e[1].id] : [e[0], typeof e[1] === "string" ? e[1] : "-"];
+  deepEqual(log.map(brief), [
     ["onIPSetAdded", sid("new == 'n'")],
-    ["ipSets.onIPSetActive", sid("new == 'n'")],
+    ["onIPSetActive", sid("new == 'n'")],
     ["onPolicyActive", "-"],
-    ["ipSets.onIPSetInactive", sid("old == 'o'")],
+    ["onIPSetInactive", sid("old == 'o'")],
     ["onIPSetRemoved", sid("old == 'o'")],
   ]);
 });
@@ -366,7 +337,7 @@ Deno.test("RuleScanner shares sets between profiles and policies", () => {
   scanner.onProfileInactive("prof");
   deepEqual(log.map((e) => e[0]), [
     "onProfileInactive",
-    "ipSets.onIPSetInactive",
+    "onIPSetInactive",
     "onIPSetRemoved",
   ]);
 });
@@ -375,8 +346,12 @@ Deno.test("RuleScanner sends one deny rule each way for an unknown profile", () 
   const { sink, ipSets, log } = recorder();
   new RuleScanner({ sink, ipSets }).onProfileActive("kns.missing", undefined);
   equal(log.length, 1);
-  const [name, id, inbound, outbound] = log[0] as [string, string, ProtoRule[], ProtoRule[]];
-  deepEqual([name, id], ["onProfileActive", "kns.missing"]);
+  const call = log[0];
+  if (call?.[0] !== "onProfileActive") {
+    throw new Error(`Expected onProfileActive, got "${call?.[0]}"`);
+  }
+  const [, id, inbound, outbound] = call;
+  equal(id, "kns.missing");
   const denyAll = { ...convertRule(rule({ action: "deny" }))!.rule };
   deepEqual(inbound, assignRuleIds("prof-in-kns.missing", [denyAll]));
   deepEqual(outbound, assignRuleIds("prof-out-kns.missing", [denyAll]));

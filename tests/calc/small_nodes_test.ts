@@ -4,7 +4,15 @@ import { Dispatcher } from "../../src/calc/dispatcher.ts";
 import { ProfileDecoder } from "../../src/calc/profile_decoder.ts";
 import { validateUpdate } from "../../src/calc/validation_filter.ts";
 import { kv, type KVUpdate } from "../../src/model/kv.ts";
-import type { Policy, RuleSide, WorkloadEndpoint } from "../../src/model/values.ts";
+import type { Policy } from "../../src/model/values.ts";
+import {
+  modelPolicy,
+  modelRule,
+  modelWorkloadEndpoint,
+  policyKey,
+  ruleSide,
+  wepKey,
+} from "./fixtures.ts";
 
 Deno.test("ConfigBatcher sends nothing before in-sync, then one merged update per change", () => {
   const sent: unknown[] = [];
@@ -71,59 +79,19 @@ Deno.test("Dispatcher delivers by kind in registration order and filters local e
   d.register(["Tier", "WorkloadEndpoint"], () => seen.push("b"));
   d.registerLocalEndpoints((u) => seen.push(`local:${u.key.kind}`));
   d.dispatch(kv({ kind: "Tier", name: "t" }, null));
-  const wep = (hostname: string) =>
-    kv({
-      kind: "WorkloadEndpoint",
-      hostname,
-      orchestratorId: "k8s",
-      workloadId: "ns/p",
-      endpointId: "eth0",
-    }, null);
+  const wep = (hostname: string) => kv(wepKey("p", hostname), null);
   d.dispatch(wep("node-2"));
   d.dispatch(wep("node-1"));
   d.dispatch(kv({ kind: "IPPool", cidr: "10.0.0.0/16" }, null));
   deepEqual(seen, ["a", "b", "b", "b", "local:WorkloadEndpoint"]);
 });
 
-const side: RuleSide = {
-  nets: [],
-  selector: "",
-  ports: [],
-  namedPorts: [],
-  notNets: [],
-  notSelector: "",
-  notPorts: [],
-  notNamedPorts: [],
-  originalSelector: "",
-  originalNotSelector: "",
-  originalNamespaceSelector: "",
-  originalServiceAccountNames: [],
-  originalServiceAccountSelector: "",
-};
-
 function policy(selector: string, srcSelector = ""): Policy {
-  return {
-    tier: "default",
-    order: null,
-    selector,
-    originalSelector: selector,
-    namespace: "",
-    types: ["ingress"],
-    inboundRules: [{ action: "allow", src: { ...side, selector: srcSelector }, dst: side }],
-    outboundRules: [],
-    untracked: false,
-    preDNAT: false,
-    applyOnForward: false,
-    performanceHints: [],
-  };
+  const allowFrom = modelRule({ src: ruleSide({ selector: srcSelector }) });
+  return modelPolicy({ selector, originalSelector: selector, inboundRules: [allowFrom] });
 }
 
-const pkey = {
-  kind: "Policy",
-  policyKind: "GlobalNetworkPolicy",
-  namespace: "",
-  name: "p",
-} as const;
+const pkey = policyKey("p");
 
 Deno.test("validateUpdate passes good values and deletions through unchanged", () => {
   const good = kv(pkey, policy("a == 'b'", "has(x)")) as KVUpdate;
@@ -139,25 +107,8 @@ Deno.test("validateUpdate turns a policy with a bad rule selector into a deletio
 });
 
 Deno.test("validateUpdate rejects a workload endpoint with a bad interface name or address", () => {
-  const key = {
-    kind: "WorkloadEndpoint",
-    hostname: "n",
-    orchestratorId: "k8s",
-    workloadId: "ns/p",
-    endpointId: "eth0",
-  } as const;
-  const wep: WorkloadEndpoint = {
-    state: "active",
-    name: "cali1234567890123",
-    profileIds: [],
-    ipv4Nets: ["10.0.0.1/32"],
-    ipv6Nets: [],
-    ipv4NAT: [],
-    ipv6NAT: [],
-    labels: {},
-    ports: [],
-    allowSpoofedSourcePrefixes: [],
-  };
+  const key = wepKey("p", "n");
+  const wep = modelWorkloadEndpoint({ name: "cali1234567890123", ipv4Nets: ["10.0.0.1/32"] });
   equal(
     validateUpdate(kv(key, wep) as KVUpdate).problem,
     'name: "cali1234567890123" is not a valid interface name',

@@ -1,39 +1,24 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { deriveVTEPMAC, VXLANResolver } from "../../src/calc/vxlan_resolver.ts";
-import { kv, type KVUpdate } from "../../src/model/kv.ts";
-import type { NodeSpec } from "../../src/model/v3_resources.ts";
+import {
+  deriveVTEPMAC,
+  VXLANResolver,
+  type VXLANResolverOptions,
+} from "../../src/calc/vxlan_resolver.ts";
 import type { VXLANTunnelEndpointUpdate } from "../../src/proto/messages.ts";
+import {
+  type Call,
+  feeder,
+  hostConfigKV as hostConfig,
+  nodeKV as node,
+  Recorder,
+} from "./fixtures.ts";
 
-type Event = VXLANTunnelEndpointUpdate | {
-  readonly type: "VXLANTunnelEndpointRemove";
-  node: string;
-};
+type VTEPSink = VXLANResolverOptions["sink"];
 
-function setup(): (...us: KVUpdate[]) => Event[] {
-  let events: Event[] = [];
-  const r = new VXLANResolver({
-    hostname: "n1",
-    sink: {
-      onVTEPUpdate: (v) => events.push(v),
-      onVTEPRemove: (node) => events.push({ type: "VXLANTunnelEndpointRemove", node }),
-    },
-  });
-  return (...us) => {
-    for (const u of us) r.onUpdate(u);
-    const out = events;
-    events = [];
-    return out;
-  };
-}
-
-function node(name: string, spec: NodeSpec | null): KVUpdate {
-  const key = { kind: "Resource", resourceKind: "Node", namespace: "", name } as const;
-  return kv(key, spec === null ? null : { kind: "Node", metadata: { name }, spec });
-}
-
-function cfg(hostname: string, name: string, value: string | null): KVUpdate {
-  return kv({ kind: "HostConfig", hostname, name }, value);
+function setup() {
+  const rec = new Recorder<VTEPSink>();
+  return feeder(new VXLANResolver({ hostname: "n1", sink: rec.sink }), rec);
 }
 
 /** The expected derived MAC, computed here independently of the resolver. */
@@ -42,8 +27,12 @@ function expectedMAC(name: string): string {
   return `66:${hex.match(/../g)!.join(":")}`;
 }
 
-function vtep(node: string, o: Partial<Omit<VXLANTunnelEndpointUpdate, "type" | "node">>) {
-  return {
+/** The sink call that sends `node`'s VTEP: empty fields but those in `o`. */
+function vtep(
+  node: string,
+  o: Partial<Omit<VXLANTunnelEndpointUpdate, "type" | "node">>,
+): Call<VTEPSink> {
+  return ["onVTEPUpdate", {
     type: "VXLANTunnelEndpointUpdate",
     node,
     mac: "",
@@ -53,7 +42,7 @@ function vtep(node: string, o: Partial<Omit<VXLANTunnelEndpointUpdate, "type" | 
     ipv6Addr: "",
     parentDeviceIpv6: "",
     ...o,
-  };
+  }];
 }
 
 Deno.test("deriveVTEPMAC is 0x66 then the first five bytes of SHA-1 of the name", () => {
@@ -64,7 +53,7 @@ Deno.test("deriveVTEPMAC is 0x66 then the first five bytes of SHA-1 of the name"
 
 Deno.test("VXLANResolver emits a VTEP once a node has both a tunnel address and a host IP", () => {
   const feed = setup();
-  deepEqual(feed(cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1")), []);
+  deepEqual(feed(hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1")), []);
   deepEqual(feed(node("n2", { bgp: { ipv4Address: "10.0.0.2/24" } })), [
     vtep("n2", { mac: expectedMAC("n2"), ipv4Addr: "10.65.2.1", parentDeviceIp: "10.0.0.2" }),
   ]);
@@ -75,7 +64,7 @@ Deno.test("VXLANResolver includes this node's own VTEP", () => {
   deepEqual(
     feed(
       node("n1", { bgp: { ipv4Address: "10.0.0.1/24" } }),
-      cfg("n1", "IPv4VXLANTunnelAddr", "10.65.1.1"),
+      hostConfig("n1", "IPv4VXLANTunnelAddr", "10.65.1.1"),
     ),
     [vtep("n1", { mac: expectedMAC("n1"), ipv4Addr: "10.65.1.1", parentDeviceIp: "10.0.0.1" })],
   );
@@ -85,12 +74,12 @@ Deno.test("VXLANResolver uses a configured MAC, lower-cased, and derives again w
   const feed = setup();
   feed(
     node("n2", { bgp: { ipv4Address: "10.0.0.2/24" } }),
-    cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
+    hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
   );
-  deepEqual(feed(cfg("n2", "VXLANTunnelMACAddr", "AA:BB:CC:DD:EE:0F")), [
+  deepEqual(feed(hostConfig("n2", "VXLANTunnelMACAddr", "AA:BB:CC:DD:EE:0F")), [
     vtep("n2", { mac: "aa:bb:cc:dd:ee:0f", ipv4Addr: "10.65.2.1", parentDeviceIp: "10.0.0.2" }),
   ]);
-  deepEqual(feed(cfg("n2", "VXLANTunnelMACAddr", "not-a-mac")), [
+  deepEqual(feed(hostConfig("n2", "VXLANTunnelMACAddr", "not-a-mac")), [
     vtep("n2", { mac: expectedMAC("n2"), ipv4Addr: "10.65.2.1", parentDeviceIp: "10.0.0.2" }),
   ]);
 });
@@ -99,9 +88,9 @@ Deno.test("VXLANResolver fills both families for a dual-stack node", () => {
   const feed = setup();
   const out = feed(
     node("n2", { bgp: { ipv4Address: "10.0.0.2/24", ipv6Address: "fd00:1::2/64" } }),
-    cfg("n2", "IPv6VXLANTunnelAddr", "fd00:65::2:1"),
-    cfg("n2", "VXLANTunnelMACAddrV6", "66:00:00:00:00:06"),
-    cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
+    hostConfig("n2", "IPv6VXLANTunnelAddr", "fd00:65::2:1"),
+    hostConfig("n2", "VXLANTunnelMACAddrV6", "66:00:00:00:00:06"),
+    hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
   );
   deepEqual(out, [
     vtep("n2", {
@@ -129,10 +118,10 @@ Deno.test("VXLANResolver sends nothing for an update that does not change the VT
   const feed = setup();
   feed(
     node("n2", { bgp: { ipv4Address: "10.0.0.2/24" } }),
-    cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
+    hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
   );
   deepEqual(feed(node("n2", { bgp: { ipv4Address: "10.0.0.2/16", asNumber: 64512 } })), []);
-  deepEqual(feed(cfg("n2", "IpInIpTunnelAddr", "10.65.2.2")), []);
+  deepEqual(feed(hostConfig("n2", "IpInIpTunnelAddr", "10.65.2.2")), []);
   deepEqual(feed(node("n2", { bgp: { ipv4Address: "10.0.0.9/24" } })), [
     vtep("n2", { mac: expectedMAC("n2"), ipv4Addr: "10.65.2.1", parentDeviceIp: "10.0.0.9" }),
   ]);
@@ -142,13 +131,13 @@ Deno.test("VXLANResolver removes a VTEP whose tunnel address or node goes away",
   const feed = setup();
   feed(
     node("n2", { bgp: { ipv4Address: "10.0.0.2/24" } }),
-    cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
+    hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1"),
   );
-  deepEqual(feed(cfg("n2", "IPv4VXLANTunnelAddr", null)), [
-    { type: "VXLANTunnelEndpointRemove", node: "n2" },
+  deepEqual(feed(hostConfig("n2", "IPv4VXLANTunnelAddr", null)), [
+    ["onVTEPRemove", "n2"],
   ]);
-  deepEqual(feed(cfg("n2", "IPv4VXLANTunnelAddr", "10.65.2.1")).length, 1);
-  deepEqual(feed(node("n2", null)), [{ type: "VXLANTunnelEndpointRemove", node: "n2" }]);
+  deepEqual(feed(hostConfig("n2", "IPv4VXLANTunnelAddr", "10.65.2.1")).length, 1);
+  deepEqual(feed(node("n2", null)), [["onVTEPRemove", "n2"]]);
   deepEqual(feed(node("n2", null)), []);
 });
 
@@ -157,8 +146,8 @@ Deno.test("VXLANResolver ignores a tunnel address of the wrong family or that do
   deepEqual(
     feed(
       node("n2", { bgp: { ipv4Address: "10.0.0.2/24" } }),
-      cfg("n2", "IPv4VXLANTunnelAddr", "fd00::1"),
-      cfg("n3", "IPv4VXLANTunnelAddr", "bogus"),
+      hostConfig("n2", "IPv4VXLANTunnelAddr", "fd00::1"),
+      hostConfig("n3", "IPv4VXLANTunnelAddr", "bogus"),
       node("n3", { bgp: { ipv4Address: "10.0.0.3/24" } }),
     ),
     [],

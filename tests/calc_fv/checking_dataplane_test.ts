@@ -3,47 +3,19 @@ import type {
   HostEndpoint,
   Policy,
   PolicyID,
-  RouteUpdate,
   TierInfo,
   ToDataplane,
   WorkloadEndpoint,
   WorkloadEndpointID,
 } from "../../src/proto/messages.ts";
-import type { Rule } from "../../src/proto/rule.ts";
+import { blankRule, type Rule } from "../../src/proto/rule.ts";
+import { route } from "../calc/sequencer_fixtures.ts";
 import { CheckingDataplane, ContractViolation, describe } from "./checking_dataplane.ts";
 
 // ---- fixtures ----
 
 function rule(fields: Partial<Rule> = {}): Rule {
-  return {
-    action: "allow",
-    ipVersion: 0,
-    srcNet: [],
-    srcPorts: [],
-    srcIPSetIds: [],
-    srcNamedPortIPSetIds: [],
-    notSrcNet: [],
-    notSrcPorts: [],
-    notSrcIPSetIds: [],
-    notSrcNamedPortIPSetIds: [],
-    dstNet: [],
-    dstPorts: [],
-    dstIPSetIds: [],
-    dstNamedPortIPSetIds: [],
-    dstIPPortSetIds: [],
-    notDstNet: [],
-    notDstPorts: [],
-    notDstIPSetIds: [],
-    notDstNamedPortIPSetIds: [],
-    originalSrcSelector: "",
-    originalDstSelector: "",
-    originalSrcNamespaceSelector: "",
-    originalDstNamespaceSelector: "",
-    originalNotSrcSelector: "",
-    originalNotDstSelector: "",
-    ruleId: "",
-    ...fields,
-  };
+  return { ...blankRule("allow"), ruleId: "", ...fields };
 }
 
 const PID: PolicyID = { kind: "NetworkPolicy", namespace: "ns", name: "p" };
@@ -93,22 +65,6 @@ function hep(fields: Partial<HostEndpoint> = {}): HostEndpoint {
     expectedIPv4Addrs: ["192.168.0.1"],
     expectedIPv6Addrs: [],
     ...fields,
-  };
-}
-
-function route(dst: string): RouteUpdate {
-  return {
-    type: "RouteUpdate",
-    types: 1,
-    ipPoolType: "vxlan",
-    dst,
-    dstNodeName: "node-b",
-    dstNodeIp: "192.168.0.2",
-    sameSubnet: false,
-    natOutgoing: false,
-    localWorkload: false,
-    tunnelType: { ipip: false, vxlan: true, wireguard: false },
-    borrowed: false,
   };
 }
 

@@ -5,10 +5,10 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { readDocuments } from "../../src/datastore/document_reader.ts";
-import { createSyncer } from "../../src/datastore/mod.ts";
 import { decodeObject } from "../../src/model/decode.ts";
 import { type KVUpdate, updateKeyPath } from "../../src/model/kv.ts";
-import { SyncRecorder } from "./sync_recorder.ts";
+import { loadWithFactory } from "./fixtures.ts";
+import type { SyncRecorder } from "./sync_recorder.ts";
 
 const DEMO = fileURLToPath(new URL("../../examples/demo-cluster.yaml", import.meta.url));
 
@@ -19,20 +19,7 @@ async function sha1Hex(text: string): Promise<string> {
 
 /** The demo loaded once through the file datastore: final state by key path, and the events. */
 async function loadDemo(): Promise<{ state: Map<string, KVUpdate>; rec: SyncRecorder }> {
-  const rec = new SyncRecorder();
-  const syncer = createSyncer({
-    datastoreType: "file",
-    files: [DEMO],
-    callbacks: rec.callbacks,
-    fileOptions: { watch: false, pollIntervalMs: 0, onReload: rec.onReload },
-  });
-  try {
-    const synced = rec.nextStatus("in-sync");
-    await syncer.start();
-    await synced;
-  } finally {
-    await syncer.stop();
-  }
+  const rec = await loadWithFactory([DEMO]);
   const state = new Map<string, KVUpdate>();
   for (const e of rec.events) {
     if (e.type !== "updates") continue;

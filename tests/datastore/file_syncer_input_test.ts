@@ -11,13 +11,15 @@ import { fakeConvert } from "./fake_converter.ts";
 import {
   docs,
   loadOnce,
+  loadRecorded,
   poolDoc,
   poolPair,
+  runOnce,
   setDoc,
   setPair,
-  syncerFor,
   tierDoc,
   tierPair,
+  withSyncedFile,
 } from "./fixtures.ts";
 import { replaceFile, SyncRecorder, view, withTempDir } from "./sync_recorder.ts";
 
@@ -64,15 +66,9 @@ Deno.test("FileSyncer reports a bad document with its location and treats it as 
 Deno.test("FileSyncer passes the bad document's kind, name and source to onParseError", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "c.yaml");
-    await Deno.writeTextFile(path, docs(tierDoc("t", 1), poolDoc("pool-b", "banana")));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec, { watch: false, pollIntervalMs: 0 });
-    try {
-      await syncer.start();
-      await syncer.settled();
-    } finally {
-      await syncer.stop();
-    }
+    const rec = await loadRecorded(dir, {
+      "c.yaml": docs(tierDoc("t", 1), poolDoc("pool-b", "banana")),
+    });
     const errors = rec.events.flatMap((e) => e.type === "error" ? [e.error] : []);
     deepEqual(errors, [{
       source: `${path} document 1`,
@@ -139,13 +135,7 @@ items:
 Deno.test("FileSyncer treats [] and an empty List as files with no resources", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "c.yaml");
-    await Deno.writeTextFile(path, docs(tierDoc("t", 1), setDoc("s", ["10.0.0.0/8"])));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec);
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    await withSyncedFile(path, docs(tierDoc("t", 1), setDoc("s", ["10.0.0.0/8"])), async (rec) => {
       rec.take();
       let next = rec.nextUpdates();
       await replaceFile(path, "[]\n");
@@ -164,9 +154,7 @@ Deno.test("FileSyncer treats [] and an empty List as files with no resources", a
         [tierPair("t", 1)],
         [["/calico/v1/policy/tier/t/metadata", null]],
       ]);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 });
 
@@ -195,13 +183,7 @@ Deno.test("FileSyncer gives an IPPool CIDR to the alphabetically-first pool and 
     const path = join(dir, "pools.yaml");
     const b = poolDoc("pool-b", "10.0.0.0/16", true);
     const a = poolDoc("pool-a", "10.0.0.0/16", false);
-    await Deno.writeTextFile(path, docs(b, a));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec);
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    await withSyncedFile(path, docs(b, a), async (rec) => {
       deepEqual(view(rec.take()), [
         "wait-for-datastore",
         `error: IPPool "pool-b" in "${path}" document 0 (0-based), line 1 maps to the same key ` +
@@ -215,9 +197,7 @@ Deno.test("FileSyncer gives an IPPool CIDR to the alphabetically-first pool and 
       await replaceFile(path, b);
       await next;
       deepEqual(view(rec.take()), [[poolPair("10.0.0.0/16", true)]]);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 });
 
@@ -269,19 +249,15 @@ Deno.test("FileSyncer uses BUILT_IN_DOCUMENTS by default", async () => {
     const path = join(dir, "c.yaml");
     await Deno.writeTextFile(path, "[]");
     const rec = new SyncRecorder();
-    const syncer = new FileSyncer({
-      paths: [path],
-      convert: fakeConvert,
-      callbacks: rec.callbacks,
-      watch: false,
-      pollIntervalMs: 0,
-    });
-    try {
-      await syncer.start();
-      await syncer.settled();
-    } finally {
-      await syncer.stop();
-    }
+    await runOnce(
+      new FileSyncer({
+        paths: [path],
+        convert: fakeConvert,
+        callbacks: rec.callbacks,
+        watch: false,
+        pollIntervalMs: 0,
+      }),
+    );
     const paths = rec.events.flatMap((e) => e.type === "updates" ? view([e]).flat() : []);
     equal(paths.length, 4);
     deepEqual((paths as [string, unknown][]).map(([p]) => p), [

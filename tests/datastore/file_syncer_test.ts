@@ -16,6 +16,7 @@ import {
   syncerFor,
   tierDoc,
   tierPair,
+  withSyncedFile,
 } from "./fixtures.ts";
 import { replaceFile, SyncRecorder, view, withTempDir } from "./sync_recorder.ts";
 
@@ -28,13 +29,7 @@ Deno.test("FileSyncer sends exactly the difference after each edit of a watched 
     const a = poolDoc("pool-a", "10.0.0.0/16");
     const b = setDoc("set-b", ["10.1.0.0/24"]);
     const c = tierDoc("tier-c", 10);
-    await Deno.writeTextFile(path, docs(a, b, c));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec);
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    await withSyncedFile(path, docs(a, b, c), async (rec) => {
       deepEqual(view(rec.take()), [
         "wait-for-datastore",
         "resync-in-progress",
@@ -82,9 +77,7 @@ Deno.test("FileSyncer sends exactly the difference after each edit of a watched 
       await Deno.writeTextFile(path, docs(poolDoc("pool-a", "10.0.0.0/16", true), b2, d));
       await next;
       deepEqual(view(rec.take()), [`error: "${path}" ${EMPTY}`, [poolPair("10.0.0.0/16", true)]]);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 });
 
@@ -154,13 +147,8 @@ Deno.test("FileSyncer stays in wait-for-datastore until every file can be read a
 Deno.test("FileSyncer keeps a removed file's last good state and applies its next content", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "cluster.yaml");
-    await Deno.writeTextFile(path, docs(poolDoc("pool-a", "10.0.0.0/16"), tierDoc("t", 1)));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec);
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    const text = docs(poolDoc("pool-a", "10.0.0.0/16"), tierDoc("t", 1));
+    await withSyncedFile(path, text, async (rec) => {
       rec.take();
       const gone = rec.nextError("Cannot read");
       await Deno.remove(path);
@@ -173,9 +161,7 @@ Deno.test("FileSyncer keeps a removed file's last good state and applies its nex
       await replaceFile(path, tierDoc("t", 1));
       await next;
       deepEqual(view(rec.take()), [[["/calico/v1/ipam/v4/pool/10.0.0.0-16", null]]]);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 });
 
@@ -183,13 +169,7 @@ Deno.test("FileSyncer keeps the last good state when the last document has a syn
   await withTempDir(async (dir) => {
     const path = join(dir, "cluster.yaml");
     const good = docs(poolDoc("pool-a", "10.0.0.0/16"), tierDoc("t", 1));
-    await Deno.writeTextFile(path, good);
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec);
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    await withSyncedFile(path, good, async (rec) => {
       rec.take();
       const truncated = rec.nextError("keeping its last good state");
       const cut = docs(poolDoc("pool-a", "10.0.0.0/16"), tierDoc("t", 1).replace("1\n", "[1"));
@@ -200,30 +180,20 @@ Deno.test("FileSyncer keeps the last good state when the last document has a syn
         `must be sufficiently indented and end with a ] at line 14, column 12; treating it as a ` +
         `write in progress; keeping its last good state`,
       ]);
-    } finally {
-      await syncer.stop();
-    }
+    });
   });
 });
 
 Deno.test("FileSyncer notices edits through the re-stat fallback when watching is off", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "cluster.yaml");
-    await Deno.writeTextFile(path, tierDoc("t", 1));
-    const rec = new SyncRecorder();
-    const syncer = syncerFor([path], rec, { watch: false, pollIntervalMs: 100 });
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
+    await withSyncedFile(path, tierDoc("t", 1), async (rec) => {
       rec.take();
       const next = rec.nextUpdates();
       await replaceFile(path, tierDoc("t", 2));
       await next;
       deepEqual(view(rec.take()), [[tierPair("t", 2)]]);
-    } finally {
-      await syncer.stop();
-    }
+    }, { watch: false, pollIntervalMs: 100 });
   });
 });
 

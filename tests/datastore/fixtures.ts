@@ -1,8 +1,12 @@
 /**
- * Resource texts and the values the fake converter makes of them, for the file syncer tests.
+ * Resource texts and the values the fake converter makes of them, for the file syncer tests, and
+ * the ways those tests run a syncer: once until settled, watched until in sync, or through the
+ * datastore factory with the real converter.
  */
 import { join } from "node:path";
 import { FileSyncer, type FileSyncerOptions } from "../../src/datastore/file_syncer.ts";
+import { createSyncer } from "../../src/datastore/mod.ts";
+import type { Syncer } from "../../src/datastore/syncer.ts";
 import { fakeConvert } from "./fake_converter.ts";
 import { type SyncEvent, SyncRecorder, view } from "./sync_recorder.ts";
 
@@ -98,17 +102,76 @@ export async function loadOnce(
   files: Readonly<Record<string, string>>,
   extra: Partial<FileSyncerOptions> = {},
 ): Promise<unknown[]> {
+  return redact(view((await loadRecorded(dir, files, extra)).events), dir);
+}
+
+/** As `loadOnce`, but returns the recorder itself. */
+export async function loadRecorded(
+  dir: string,
+  files: Readonly<Record<string, string>>,
+  extra: Partial<FileSyncerOptions> = {},
+): Promise<SyncRecorder> {
   const paths = Object.keys(files).map((name) => join(dir, name));
   for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(join(dir, name), text);
   const rec = new SyncRecorder();
-  const syncer = syncerFor(paths, rec, { watch: false, pollIntervalMs: 0, ...extra });
+  await runOnce(syncerFor(paths, rec, { watch: false, pollIntervalMs: 0, ...extra }));
+  return rec;
+}
+
+/** Starts `syncer`, waits until it has settled, and stops it (also when that fails). */
+export async function runOnce(syncer: FileSyncer): Promise<void> {
   try {
     await syncer.start();
     await syncer.settled();
   } finally {
     await syncer.stop();
   }
-  return redact(view(rec.events), dir);
+}
+
+/**
+ * Writes `text` to `path`, starts a watching syncer on it (see `syncerFor`) and, once `rec` has
+ * seen in-sync, runs `body` with the recorder; the syncer is stopped afterwards, also on failure.
+ */
+export async function withSyncedFile(
+  path: string,
+  text: string,
+  body: (rec: SyncRecorder) => Promise<void>,
+  extra: Partial<FileSyncerOptions> = {},
+): Promise<void> {
+  await Deno.writeTextFile(path, text);
+  const rec = new SyncRecorder();
+  await untilSynced(syncerFor([path], rec, extra), rec, () => body(rec));
+}
+
+/**
+ * Loads `files` once through the datastore factory (the real converter, no watching) until in
+ * sync, and returns the recorder.
+ */
+export async function loadWithFactory(files: readonly string[]): Promise<SyncRecorder> {
+  const rec = new SyncRecorder();
+  const syncer = createSyncer({
+    datastoreType: "file",
+    files,
+    callbacks: rec.callbacks,
+    fileOptions: { watch: false, pollIntervalMs: 0, onReload: rec.onReload },
+  });
+  await untilSynced(syncer, rec, () => Promise.resolve());
+  return rec;
+}
+
+async function untilSynced(
+  syncer: Syncer,
+  rec: SyncRecorder,
+  body: () => Promise<void>,
+): Promise<void> {
+  try {
+    const synced = rec.nextStatus("in-sync");
+    await syncer.start();
+    await synced;
+    await body();
+  } finally {
+    await syncer.stop();
+  }
 }
 
 /** Replace `dir` in every string of a view with `<dir>`. */

@@ -11,7 +11,7 @@ import {
   UnsupportedDatastoreError,
 } from "../../src/datastore/mod.ts";
 import { isKV } from "../../src/model/kv.ts";
-import { docs, redact } from "./fixtures.ts";
+import { docs, loadWithFactory, redact } from "./fixtures.ts";
 import { SyncRecorder, withTempDir } from "./sync_recorder.ts";
 
 const GNP_HEAD = "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n";
@@ -34,20 +34,7 @@ Deno.test("FileSyncer with the resource converter reports bad selector, CIDR and
           `  cidr: 10.9.0.0/16\n`,
       ),
     );
-    const rec = new SyncRecorder();
-    const syncer = createSyncer({
-      datastoreType: "file",
-      files: [path],
-      callbacks: rec.callbacks,
-      fileOptions: { watch: false, pollIntervalMs: 0, onReload: rec.onReload },
-    });
-    try {
-      const synced = rec.nextStatus("in-sync");
-      await syncer.start();
-      await synced;
-    } finally {
-      await syncer.stop();
-    }
+    const rec = await loadWithFactory([path]);
     const errors = rec.events.flatMap((e) => e.type === "error" ? [e.error.message] : []);
     deepEqual(redact(errors, dir), [
       `"<dir>/policies.yaml" document 0 (0-based), line 1: GlobalNetworkPolicy "bad-selector": ` +

@@ -23,24 +23,34 @@ const RULE_IN = {
 };
 const RULE_IN_DECODED: Rule = { ...RULE_IN, action: "Allow", protocol: "TCP" };
 
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `base` with `changes` merged in: objects merge key by key; anything else, arrays too, replaces. */
+function merged(base: Json, changes: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(changes)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? merged(b, v) : v;
+  }
+  return out;
+}
+
+/**
+ * An example whose raw manifest is `expected` with `apiVersion` added and `rawChanges` merged in:
+ * what the decoder drops or rewrites. A deep copy, so that a decoder mutating its input could not
+ * also change `expected`.
+ */
+function example(expected: DecodedObject, apiVersion = V3, rawChanges: Json = {}): Example {
+  return { raw: structuredClone(merged({ apiVersion, ...expected }, rawChanges)), expected };
+}
+
 const EXAMPLES: Readonly<Record<string, Example>> = {
-  NetworkPolicy: {
-    raw: {
-      apiVersion: V3,
-      kind: "NetworkPolicy",
-      metadata: { name: "allow-web", namespace: "prod", labels: { team: "web" } },
-      spec: {
-        tier: "default",
-        order: 100.5,
-        selector: "app == 'web'",
-        types: ["Ingress", "Egress"],
-        ingress: [RULE_IN],
-        egress: [{ action: "Deny", protocol: "17", destination: { notNets: ["192.168.0.0/16"] } }],
-        serviceAccountSelector: "role == 'api'",
-        performanceHints: ["AssumeNeededOnEveryNode"],
-      },
-    },
-    expected: {
+  NetworkPolicy: example(
+    {
       kind: "NetworkPolicy",
       metadata: { name: "allow-web", namespace: "prod", labels: { team: "web" } },
       spec: {
@@ -54,38 +64,28 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         performanceHints: ["AssumeNeededOnEveryNode"],
       },
     },
-  },
-  GlobalNetworkPolicy: {
-    raw: {
-      apiVersion: V3,
-      kind: "GlobalNetworkPolicy",
-      metadata: { name: "security.deny-metadata", uid: "u-1", resourceVersion: "42" },
+    V3,
+    {
       spec: {
-        tier: "security",
-        order: 10,
-        selector: "all()",
-        namespaceSelector: "env == 'prod'",
-        doNotTrack: true,
-        applyOnForward: true,
-        ingress: [{ action: "Pass", ipVersion: 6, protocol: "ICMPv6", icmp: { type: 128 } }],
-        egress: [{ action: "Log" }],
+        ingress: [RULE_IN],
+        egress: [{ action: "Deny", protocol: "17", destination: { notNets: ["192.168.0.0/16"] } }],
       },
     },
-    expected: {
-      kind: "GlobalNetworkPolicy",
-      metadata: { name: "security.deny-metadata", uid: "u-1", resourceVersion: "42" },
-      spec: {
-        tier: "security",
-        order: 10,
-        selector: "all()",
-        namespaceSelector: "env == 'prod'",
-        doNotTrack: true,
-        applyOnForward: true,
-        ingress: [{ action: "Pass", ipVersion: 6, protocol: "ICMPv6", icmp: { type: 128 } }],
-        egress: [{ action: "Log" }],
-      },
+  ),
+  GlobalNetworkPolicy: example({
+    kind: "GlobalNetworkPolicy",
+    metadata: { name: "security.deny-metadata", uid: "u-1", resourceVersion: "42" },
+    spec: {
+      tier: "security",
+      order: 10,
+      selector: "all()",
+      namespaceSelector: "env == 'prod'",
+      doNotTrack: true,
+      applyOnForward: true,
+      ingress: [{ action: "Pass", ipVersion: 6, protocol: "ICMPv6", icmp: { type: 128 } }],
+      egress: [{ action: "Log" }],
     },
-  },
+  }),
   StagedNetworkPolicy: {
     raw: {
       apiVersion: V3,
@@ -99,105 +99,43 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
       spec: { stagedAction: "Set", selector: "has(app)", ingress: [{ action: "Deny" }] },
     },
   },
-  StagedGlobalNetworkPolicy: {
-    raw: {
-      apiVersion: "crd.projectcalico.org/v1",
-      kind: "StagedGlobalNetworkPolicy",
-      metadata: { name: "default.try-prednat" },
-      spec: {
-        stagedAction: "Learn",
-        preDNAT: true,
-        applyOnForward: true,
-        types: ["Ingress"],
-        ingress: [{ action: "Deny", protocol: 6, destination: { ports: ["22"] } }],
-      },
+  StagedGlobalNetworkPolicy: example({
+    kind: "StagedGlobalNetworkPolicy",
+    metadata: { name: "default.try-prednat" },
+    spec: {
+      stagedAction: "Learn",
+      preDNAT: true,
+      applyOnForward: true,
+      types: ["Ingress"],
+      ingress: [{ action: "Deny", protocol: 6, destination: { ports: ["22"] } }],
     },
-    expected: {
-      kind: "StagedGlobalNetworkPolicy",
-      metadata: { name: "default.try-prednat" },
-      spec: {
-        stagedAction: "Learn",
-        preDNAT: true,
-        applyOnForward: true,
-        types: ["Ingress"],
-        ingress: [{ action: "Deny", protocol: 6, destination: { ports: ["22"] } }],
-      },
+  }, "crd.projectcalico.org/v1"),
+  Tier: example({
+    kind: "Tier",
+    metadata: { name: "security" },
+    spec: { order: 100, defaultAction: "Pass" },
+  }),
+  Profile: example({
+    kind: "Profile",
+    metadata: { name: "kns.prod" },
+    spec: {
+      ingress: [{ action: "Allow" }],
+      egress: [{ action: "Allow" }],
+      labelsToApply: { "pcns.env": "prod" },
     },
-  },
-  Tier: {
-    raw: {
-      apiVersion: V3,
-      kind: "Tier",
-      metadata: { name: "security" },
-      spec: { order: 100, defaultAction: "Pass" },
-    },
-    expected: {
-      kind: "Tier",
-      metadata: { name: "security" },
-      spec: { order: 100, defaultAction: "Pass" },
-    },
-  },
-  Profile: {
-    raw: {
-      apiVersion: V3,
-      kind: "Profile",
-      metadata: { name: "kns.prod" },
-      spec: {
-        ingress: [{ action: "Allow" }],
-        egress: [{ action: "Allow" }],
-        labelsToApply: { "pcns.env": "prod" },
-      },
-    },
-    expected: {
-      kind: "Profile",
-      metadata: { name: "kns.prod" },
-      spec: {
-        ingress: [{ action: "Allow" }],
-        egress: [{ action: "Allow" }],
-        labelsToApply: { "pcns.env": "prod" },
-      },
-    },
-  },
-  GlobalNetworkSet: {
-    raw: {
-      apiVersion: V3,
-      kind: "GlobalNetworkSet",
-      metadata: { name: "blocklist", labels: { "threat-feed": "true" } },
-      spec: { nets: ["198.51.100.0/24", "2001:db8::/32", "203.0.113.7"] },
-    },
-    expected: {
-      kind: "GlobalNetworkSet",
-      metadata: { name: "blocklist", labels: { "threat-feed": "true" } },
-      spec: { nets: ["198.51.100.0/24", "2001:db8::/32", "203.0.113.7"] },
-    },
-  },
-  NetworkSet: {
-    raw: {
-      apiVersion: V3,
-      kind: "NetworkSet",
-      metadata: { name: "partners", namespace: "prod" },
-      spec: { nets: ["10.1.2.3/8"] },
-    },
-    expected: {
-      kind: "NetworkSet",
-      metadata: { name: "partners", namespace: "prod" },
-      spec: { nets: ["10.1.2.3/8"] },
-    },
-  },
-  HostEndpoint: {
-    raw: {
-      apiVersion: V3,
-      kind: "HostEndpoint",
-      metadata: { name: "worker-1-eth0", labels: { role: "worker" } },
-      spec: {
-        node: "worker-1",
-        interfaceName: "eth0",
-        expectedIPs: ["192.168.1.10", "fd00::10"],
-        profiles: ["projectcalico-default-allow"],
-        ports: [{ name: "ssh", protocol: "tcp", port: 22 }],
-      },
-    },
-    expected: {
+  }),
+  GlobalNetworkSet: example({
+    kind: "GlobalNetworkSet",
+    metadata: { name: "blocklist", labels: { "threat-feed": "true" } },
+    spec: { nets: ["198.51.100.0/24", "2001:db8::/32", "203.0.113.7"] },
+  }),
+  NetworkSet: example({
+    kind: "NetworkSet",
+    metadata: { name: "partners", namespace: "prod" },
+    spec: { nets: ["10.1.2.3/8"] },
+  }),
+  HostEndpoint: example(
+    {
       kind: "HostEndpoint",
       metadata: { name: "worker-1-eth0", labels: { role: "worker" } },
       spec: {
@@ -208,140 +146,62 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         ports: [{ name: "ssh", protocol: "TCP", port: 22 }],
       },
     },
-  },
-  WorkloadEndpoint: {
-    raw: {
-      apiVersion: V3,
-      kind: "WorkloadEndpoint",
-      metadata: { name: "worker--1-k8s-frontend--abc-eth0", namespace: "prod" },
-      spec: {
-        orchestrator: "k8s",
-        workload: "",
-        node: "worker-1",
-        containerID: "abc123",
-        pod: "frontend-abc",
-        endpoint: "eth0",
-        serviceAccountName: "web",
-        ipNetworks: ["10.244.1.5/32", "fd00:1::5"],
-        ipNATs: [{ internalIP: "10.244.1.5", externalIP: "172.16.0.5" }],
-        ipv4Gateway: "169.254.1.1",
-        profiles: ["kns.prod", "ksa.prod.web"],
-        interfaceName: "cali7f94ce7c295",
-        mac: "ee:ee:ee:ee:ee:ee",
-        ports: [{ name: "http", protocol: "TCP", port: 8080 }, {
-          name: "",
-          protocol: "UDP",
-          port: 53,
-          hostPort: 5353,
-        }],
-        allowSpoofedSourcePrefixes: ["192.0.2.0/24"],
-        qosControls: { ingressBandwidth: 1000000 },
-      },
+    V3,
+    { spec: { ports: [{ name: "ssh", protocol: "tcp", port: 22 }] } },
+  ),
+  WorkloadEndpoint: example({
+    kind: "WorkloadEndpoint",
+    metadata: { name: "worker--1-k8s-frontend--abc-eth0", namespace: "prod" },
+    spec: {
+      orchestrator: "k8s",
+      workload: "",
+      node: "worker-1",
+      containerID: "abc123",
+      pod: "frontend-abc",
+      endpoint: "eth0",
+      serviceAccountName: "web",
+      ipNetworks: ["10.244.1.5/32", "fd00:1::5"],
+      ipNATs: [{ internalIP: "10.244.1.5", externalIP: "172.16.0.5" }],
+      ipv4Gateway: "169.254.1.1",
+      profiles: ["kns.prod", "ksa.prod.web"],
+      interfaceName: "cali7f94ce7c295",
+      mac: "ee:ee:ee:ee:ee:ee",
+      ports: [{ name: "http", protocol: "TCP", port: 8080 }, {
+        name: "",
+        protocol: "UDP",
+        port: 53,
+        hostPort: 5353,
+      }],
+      allowSpoofedSourcePrefixes: ["192.0.2.0/24"],
+      qosControls: { ingressBandwidth: 1000000 },
     },
-    expected: {
-      kind: "WorkloadEndpoint",
-      metadata: { name: "worker--1-k8s-frontend--abc-eth0", namespace: "prod" },
-      spec: {
-        orchestrator: "k8s",
-        workload: "",
-        node: "worker-1",
-        containerID: "abc123",
-        pod: "frontend-abc",
-        endpoint: "eth0",
-        serviceAccountName: "web",
-        ipNetworks: ["10.244.1.5/32", "fd00:1::5"],
-        ipNATs: [{ internalIP: "10.244.1.5", externalIP: "172.16.0.5" }],
-        ipv4Gateway: "169.254.1.1",
-        profiles: ["kns.prod", "ksa.prod.web"],
-        interfaceName: "cali7f94ce7c295",
-        mac: "ee:ee:ee:ee:ee:ee",
-        ports: [{ name: "http", protocol: "TCP", port: 8080 }, {
-          name: "",
-          protocol: "UDP",
-          port: 53,
-          hostPort: 5353,
-        }],
-        allowSpoofedSourcePrefixes: ["192.0.2.0/24"],
-        qosControls: { ingressBandwidth: 1000000 },
-      },
+  }),
+  IPPool: example({
+    kind: "IPPool",
+    metadata: { name: "default-ipv4-ippool" },
+    spec: {
+      cidr: "10.244.0.0/16",
+      vxlanMode: "CrossSubnet",
+      ipipMode: "Never",
+      natOutgoing: true,
+      blockSize: 26,
+      nodeSelector: "all()",
+      allowedUses: ["Workload", "Tunnel"],
+      assignmentMode: "Automatic",
     },
-  },
-  IPPool: {
-    raw: {
-      apiVersion: V3,
-      kind: "IPPool",
-      metadata: { name: "default-ipv4-ippool" },
-      spec: {
-        cidr: "10.244.0.0/16",
-        vxlanMode: "CrossSubnet",
-        ipipMode: "Never",
-        natOutgoing: true,
-        blockSize: 26,
-        nodeSelector: "all()",
-        allowedUses: ["Workload", "Tunnel"],
-        assignmentMode: "Automatic",
-      },
-    },
-    expected: {
-      kind: "IPPool",
-      metadata: { name: "default-ipv4-ippool" },
-      spec: {
-        cidr: "10.244.0.0/16",
-        vxlanMode: "CrossSubnet",
-        ipipMode: "Never",
-        natOutgoing: true,
-        blockSize: 26,
-        nodeSelector: "all()",
-        allowedUses: ["Workload", "Tunnel"],
-        assignmentMode: "Automatic",
-      },
-    },
-  },
-  FelixConfiguration: {
-    raw: {
-      apiVersion: V3,
-      kind: "FelixConfiguration",
-      metadata: { name: "node.worker-1" },
-      spec: { logSeverityScreen: "Debug", bpfEnabled: false, routeTableRanges: [{ min: 1 }] },
-    },
-    expected: {
-      kind: "FelixConfiguration",
-      metadata: { name: "node.worker-1" },
-      spec: { logSeverityScreen: "Debug", bpfEnabled: false, routeTableRanges: [{ min: 1 }] },
-    },
-  },
-  ClusterInformation: {
-    raw: {
-      apiVersion: V3,
-      kind: "ClusterInformation",
-      metadata: { name: "default" },
-      spec: { clusterGUID: "abc", clusterType: "k8s,bgp", datastoreReady: true },
-    },
-    expected: {
-      kind: "ClusterInformation",
-      metadata: { name: "default" },
-      spec: { clusterGUID: "abc", clusterType: "k8s,bgp", datastoreReady: true },
-    },
-  },
-  Node: {
-    raw: {
-      apiVersion: V3,
-      kind: "Node",
-      metadata: { name: "worker-1" },
-      spec: {
-        bgp: { asNumber: "1.10", ipv4Address: "10.0.0.5/24", ipv4IPIPTunnelAddr: "10.244.1.1" },
-        ipv4VXLANTunnelAddr: "10.244.1.0",
-        vxlanTunnelMACAddr: "66:cf:5c:22:0b:01",
-        wireguard: { interfaceIPv4Address: "10.244.1.2" },
-        orchRefs: [{ nodeName: "worker-1", orchestrator: "k8s" }],
-        addresses: [{ address: "10.0.0.5/24", type: "CalicoNodeIP" }, { address: "10.0.0.5" }],
-      },
-      status: {
-        wireguardPublicKey: "jlkVyQYooZYzI2wFfNhSZez5eWh44yfq1wKVjLvSXgY=",
-        podCIDRs: ["10.244.1.0/24"],
-      },
-    },
-    expected: {
+  }),
+  FelixConfiguration: example({
+    kind: "FelixConfiguration",
+    metadata: { name: "node.worker-1" },
+    spec: { logSeverityScreen: "Debug", bpfEnabled: false, routeTableRanges: [{ min: 1 }] },
+  }),
+  ClusterInformation: example({
+    kind: "ClusterInformation",
+    metadata: { name: "default" },
+    spec: { clusterGUID: "abc", clusterType: "k8s,bgp", datastoreReady: true },
+  }),
+  Node: example(
+    {
       kind: "Node",
       metadata: { name: "worker-1" },
       spec: {
@@ -357,23 +217,11 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         podCIDRs: ["10.244.1.0/24"],
       },
     },
-  },
-  IPAMBlock: {
-    raw: {
-      apiVersion: "crd.projectcalico.org/v1",
-      kind: "IPAMBlock",
-      metadata: { name: "10-244-1-0-30" },
-      spec: {
-        cidr: "10.244.1.0/30",
-        affinity: "host:worker-1",
-        allocations: [0, null, 1, null],
-        unallocated: [1, 3],
-        attributes: [{ handle_id: "h" }],
-        strictAffinity: false,
-        deleted: false,
-      },
-    },
-    expected: {
+    V3,
+    { spec: { bgp: { asNumber: "1.10" } } },
+  ),
+  IPAMBlock: example(
+    {
       kind: "IPAMBlock",
       metadata: { name: "10-244-1-0-30" },
       spec: {
@@ -383,22 +231,35 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         deleted: false,
       },
     },
-  },
-  Pod: {
-    raw: {
-      apiVersion: "v1",
+    "crd.projectcalico.org/v1",
+    {
+      spec: { unallocated: [1, 3], attributes: [{ handle_id: "h" }], strictAffinity: false },
+    },
+  ),
+  Pod: example(
+    {
       kind: "Pod",
       metadata: {
         name: "frontend-abc",
         namespace: "prod",
         labels: { app: "web" },
         annotations: { "cni.projectcalico.org/podIP": "10.244.1.5/32" },
-        ownerReferences: [{ kind: "ReplicaSet" }],
         creationTimestamp: "2024-01-01T00:00:00Z",
       },
       spec: {
         nodeName: "worker-1",
         serviceAccountName: "web",
+        containers: [{
+          name: "web",
+          ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
+        }],
+      },
+      status: { phase: "Running", podIP: "10.244.1.5", podIPs: [{ ip: "10.244.1.5" }] },
+    },
+    "v1",
+    {
+      metadata: { ownerReferences: [{ kind: "ReplicaSet" }] },
+      spec: {
         containers: [{
           name: "web",
           image: "nginx",
@@ -406,54 +267,19 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         }],
         dnsPolicy: "ClusterFirst",
       },
-      status: { phase: "Running", podIP: "10.244.1.5", podIPs: [{ ip: "10.244.1.5" }] },
     },
-    expected: {
-      kind: "Pod",
-      metadata: {
-        name: "frontend-abc",
-        namespace: "prod",
-        labels: { app: "web" },
-        annotations: { "cni.projectcalico.org/podIP": "10.244.1.5/32" },
-        creationTimestamp: "2024-01-01T00:00:00Z",
-      },
-      spec: {
-        nodeName: "worker-1",
-        serviceAccountName: "web",
-        containers: [{
-          name: "web",
-          ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }],
-        }],
-      },
-      status: { phase: "Running", podIP: "10.244.1.5", podIPs: [{ ip: "10.244.1.5" }] },
-    },
-  },
-  Namespace: {
-    raw: {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: { name: "prod", labels: { env: "prod" } },
-      spec: { finalizers: ["kubernetes"] },
-      status: { phase: "Active" },
-    },
-    expected: { kind: "Namespace", metadata: { name: "prod", labels: { env: "prod" } } },
-  },
-  ServiceAccount: {
-    raw: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "web", namespace: "prod" } },
-    expected: { kind: "ServiceAccount", metadata: { name: "web", namespace: "prod" } },
-  },
-  KubernetesNode: {
-    raw: {
-      apiVersion: "v1",
-      kind: "Node",
-      metadata: {
-        name: "worker-1",
-        annotations: { "projectcalico.org/IPv4Address": "10.0.0.5/24" },
-      },
-      spec: { podCIDR: "10.244.1.0/24", podCIDRs: ["10.244.1.0/24"], providerID: "x" },
-      status: { addresses: [{ type: "InternalIP", address: "10.0.0.5" }], capacity: {} },
-    },
-    expected: {
+  ),
+  Namespace: example(
+    { kind: "Namespace", metadata: { name: "prod", labels: { env: "prod" } } },
+    "v1",
+    { spec: { finalizers: ["kubernetes"] }, status: { phase: "Active" } },
+  ),
+  ServiceAccount: example(
+    { kind: "ServiceAccount", metadata: { name: "web", namespace: "prod" } },
+    "v1",
+  ),
+  KubernetesNode: example(
+    {
       kind: "KubernetesNode",
       metadata: {
         name: "worker-1",
@@ -462,23 +288,11 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
       spec: { podCIDR: "10.244.1.0/24", podCIDRs: ["10.244.1.0/24"] },
       status: { addresses: [{ type: "InternalIP", address: "10.0.0.5" }] },
     },
-  },
-  KubernetesService: {
-    raw: {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "web", namespace: "prod" },
-      spec: {
-        type: "LoadBalancer",
-        clusterIP: "10.96.0.10",
-        clusterIPs: ["10.96.0.10"],
-        externalIPs: ["192.0.2.10"],
-        ports: [{ name: "http", protocol: "TCP", port: 80, targetPort: "http", nodePort: 30080 }],
-        selector: { app: "web" },
-      },
-      status: { loadBalancer: { ingress: [{ ip: "192.0.2.20" }] } },
-    },
-    expected: {
+    "v1",
+    { kind: "Node", spec: { providerID: "x" }, status: { capacity: {} } },
+  ),
+  KubernetesService: example(
+    {
       kind: "KubernetesService",
       metadata: { name: "web", namespace: "prod" },
       spec: {
@@ -490,34 +304,11 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
       },
       status: { loadBalancer: { ingress: [{ ip: "192.0.2.20" }] } },
     },
-  },
-  KubernetesNetworkPolicy: {
-    raw: {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: { name: "allow-db", namespace: "prod" },
-      spec: {
-        podSelector: { matchLabels: { app: "db" } },
-        policyTypes: ["Ingress", "Egress"],
-        ingress: [{
-          from: [
-            {
-              podSelector: {
-                matchExpressions: [{ key: "role", operator: "In", values: ["api", "web"] }],
-              },
-              namespaceSelector: {},
-            },
-            { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } },
-          ],
-          ports: [{ protocol: "TCP", port: 5432 }, { port: "metrics" }, {
-            port: 6000,
-            endPort: 6010,
-          }],
-        }],
-        egress: [{ to: [{ namespaceSelector: { matchLabels: { env: "prod" } } }] }],
-      },
-    },
-    expected: {
+    "v1",
+    { kind: "Service", spec: { selector: { app: "web" } } },
+  ),
+  KubernetesNetworkPolicy: example(
+    {
       kind: "KubernetesNetworkPolicy",
       metadata: { name: "allow-db", namespace: "prod" },
       spec: {
@@ -541,26 +332,11 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
         egress: [{ to: [{ namespaceSelector: { matchLabels: { env: "prod" } } }] }],
       },
     },
-  },
-  KubernetesEndpointSlice: {
-    raw: {
-      apiVersion: "discovery.k8s.io/v1",
-      kind: "EndpointSlice",
-      metadata: {
-        name: "web-abcde",
-        namespace: "prod",
-        labels: { "kubernetes.io/service-name": "web" },
-      },
-      addressType: "IPv4",
-      endpoints: [{
-        addresses: ["10.244.1.5"],
-        conditions: { ready: true, serving: true },
-        nodeName: "worker-1",
-        targetRef: { kind: "Pod" },
-      }],
-      ports: [{ name: "http", protocol: "TCP", port: 8080 }, { name: "", port: null }],
-    },
-    expected: {
+    "networking.k8s.io/v1",
+    { kind: "NetworkPolicy" },
+  ),
+  KubernetesEndpointSlice: example(
+    {
       kind: "KubernetesEndpointSlice",
       metadata: {
         name: "web-abcde",
@@ -571,7 +347,18 @@ const EXAMPLES: Readonly<Record<string, Example>> = {
       endpoints: [{ addresses: ["10.244.1.5"], conditions: { ready: true }, nodeName: "worker-1" }],
       ports: [{ name: "http", protocol: "TCP", port: 8080 }, { name: "" }],
     },
-  },
+    "discovery.k8s.io/v1",
+    {
+      kind: "EndpointSlice",
+      endpoints: [{
+        addresses: ["10.244.1.5"],
+        conditions: { ready: true, serving: true },
+        nodeName: "worker-1",
+        targetRef: { kind: "Pod" },
+      }],
+      ports: [{ name: "http", protocol: "TCP", port: 8080 }, { name: "", port: null }],
+    },
+  ),
 };
 
 for (const [name, example] of Object.entries(EXAMPLES)) {
