@@ -35,7 +35,10 @@ export async function main(args: readonly string[]): Promise<number> {
         return 1;
       }
     }
-    write(Deno.stderr, "felix: only --once is implemented so far (no dataplane yet); see --help.\n");
+    write(
+      Deno.stderr,
+      "felix: only --once is implemented so far (no dataplane yet); see --help.\n",
+    );
     return 1;
   } catch (e) {
     if (e instanceof CliError) {
