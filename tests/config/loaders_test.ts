@@ -62,7 +62,7 @@ Deno.test("realFileChecks sees real files and finds executables on PATH", async 
     await Deno.chmod(tool, 0o755);
     equal(checks.findExecutable(tool), tool);
     const sh = checks.findExecutable("sh");
-    ok(sh !== undefined && sh.endsWith("/sh"), sh);
+    ok(sh !== undefined && sh.endsWith("/sh"), String(sh));
     equal(checks.findExecutable("no-such-tool-felix"), undefined);
   });
 });
