@@ -31,7 +31,7 @@ const ipipNodes = [
 ];
 
 scenarioTest({
-  name: "an IPIP_TUNNEL pool: ipip routes and tunnel addresses, and no VTEP",
+  name: "an IPIP pool: ipip routes and tunnel addresses, and no VTEP",
   hostname: HOST,
   states: [
     {
