@@ -35,7 +35,7 @@ scenarioTest({
   hostname: HOST,
   states: [
     {
-      name: "IPIP_TUNNEL Always",
+      name: "IPIP Always",
       resources: [...ipipNodes, ipPool("10.70.0.0/16", { ipipMode: "Always", vxlanMode: "Never" })],
       check: (s) => {
         const P = { ipPoolType: "ipip" } as const;
