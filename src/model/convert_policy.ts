@@ -94,11 +94,13 @@ export function convertPolicyValue(
   if (!inbound.ok) return inbound;
   const outbound = convertRules(p.spec.egress, ns, "spec.egress");
   if (!outbound.ok) return outbound;
+  const selector = combinedSelector(p);
   const value: Policy = {
     tier: p.spec.tier || DEFAULT_TIER,
     order: p.spec.order ?? null,
-    selector: combinedSelector(p),
-    originalSelector: normaliseSelector(p.spec.selector ?? ""),
+    selector,
+    // Upstream records the normalised combined (v1) selector, namespace clause included.
+    originalSelector: normaliseSelector(selector),
     namespace: ns,
     types: policyTypes(p.spec),
     inboundRules: inbound.rules,

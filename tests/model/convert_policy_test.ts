@@ -22,7 +22,7 @@ Deno.test("convertPolicy converts a NetworkPolicy with defaults and the namespac
   equal(p.tier, "default");
   equal(p.order, null);
   equal(p.selector, "(app == 'web') && projectcalico.org/namespace == 'ns1'");
-  equal(p.originalSelector, 'app == "web"');
+  equal(p.originalSelector, '(app == "web" && projectcalico.org/namespace == "ns1")');
   equal(p.namespace, "ns1");
   deepEqual(p.types, ["ingress"]);
   equal(p.inboundRules[0]!.action, "next-tier");
@@ -52,7 +52,7 @@ Deno.test("convertPolicy converts a GlobalNetworkPolicy's host flags and selecto
   equal(p.tier, "security");
   equal(p.order, 10.5);
   equal(p.selector, '(has(projectcalico.org/namespace)) && pcns.team == "a"');
-  equal(p.originalSelector, "all()");
+  equal(p.originalSelector, '(has(projectcalico.org/namespace) && pcns.team == "a")');
   equal(p.namespace, "");
   deepEqual(p.types, ["egress", "ingress"]);
   deepEqual([p.untracked, p.preDNAT, p.applyOnForward], [true, false, true]);
