@@ -1,0 +1,25 @@
+/**
+ * The contract of a dataplane manager (STYLE rule 7: managers convert, reconcilers reconcile).
+ *
+ * `onUpdate` records what a message changes and does no I/O; `completeDeferredWork` renders the
+ * dirty state and hands it to its reconciler, which reads the kernel back, computes the smallest
+ * change and applies it. A manager that cannot program something keeps it dirty and throws (or
+ * rejects); the loop retries with backoff.
+ *
+ * @module
+ */
+import type { ToDataplane } from "../../proto/messages.ts";
+
+/** One manager of the internal dataplane. */
+export interface Manager {
+  /** A short name for logs and metrics (`endpoints`, `policies`, `routes`, ...). */
+  readonly name: string;
+  /** Record a message. Must not do I/O and must not throw on bad data (log and skip instead). */
+  onUpdate(msg: ToDataplane): void;
+  /** Program what is dirty. Called by the loop after a batch, in registration order. */
+  completeDeferredWork(): Promise<void>;
+  /** Forget what is believed programmed and re-read the kernel at the next apply (drift repair). */
+  markForResync?(): void;
+  /** Release OS resources (sockets, monitors). */
+  close?(): Promise<void>;
+}
