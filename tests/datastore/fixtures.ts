@@ -149,7 +149,7 @@ export async function withSyncedFile(
  */
 export async function loadWithFactory(files: readonly string[]): Promise<SyncRecorder> {
   const rec = new SyncRecorder();
-  const syncer = createSyncer({
+  const syncer = await createSyncer({
     datastoreType: "file",
     files,
     callbacks: rec.callbacks,

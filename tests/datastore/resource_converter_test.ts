@@ -2,7 +2,7 @@
  * The real converter (decode + convert + FelixConfiguration fan-out), alone and inside the file
  * syncer, and the datastore factory.
  */
-import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import {
   createResourceConverter,
@@ -128,24 +128,29 @@ Deno.test("createResourceConverter names pod interfaces with the first Interface
   }
 });
 
-Deno.test("createSyncer makes a FileSyncer for file and refuses the datastores not built yet", () => {
+Deno.test("createSyncer makes a FileSyncer for file and an EtcdSyncer for etcdv3, needs a file or an endpoint, refuses kubernetes for now", async () => {
   const callbacks = new SyncRecorder().callbacks;
-  ok(createSyncer({ datastoreType: "file", files: ["/x.yaml"], callbacks }) instanceof FileSyncer);
-  throws(() => createSyncer({ datastoreType: "file", callbacks }), {
+  const file = await createSyncer({ datastoreType: "file", files: ["/x.yaml"], callbacks });
+  ok(file instanceof FileSyncer);
+  await rejects(() => createSyncer({ datastoreType: "file", callbacks }), {
     name: "TypeError",
     message:
       "Cannot create the file datastore without a file: set DatastoreFile (or --datastore-file)",
   });
-  for (const datastoreType of ["kubernetes", "etcdv3"] as const) {
-    throws(() => createSyncer({ datastoreType, callbacks }), (e: unknown) => {
-      ok(e instanceof UnsupportedDatastoreError);
-      equal(e.datastoreType, datastoreType);
-      equal(
-        e.message,
-        `Cannot sync from datastore type "${datastoreType}": it is not supported yet; use ` +
-          `DatastoreType "file" with DatastoreFile (or --datastore-file)`,
-      );
-      return true;
-    });
-  }
+  const etcd = await createSyncer({
+    datastoreType: "etcdv3",
+    etcd: { endpoints: ["http://127.0.0.1:2379"] },
+    callbacks,
+  });
+  equal(etcd.constructor.name, "EtcdSyncer");
+  await rejects(() => createSyncer({ datastoreType: "etcdv3", callbacks }), {
+    name: "TypeError",
+    message: "Cannot create the etcdv3 datastore without an endpoint: set EtcdEndpoints (or " +
+      "EtcdAddr and EtcdScheme, or ETCD_ENDPOINTS)",
+  });
+  await rejects(() => createSyncer({ datastoreType: "kubernetes", callbacks }), (e: unknown) => {
+    ok(e instanceof UnsupportedDatastoreError);
+    equal(e.datastoreType, "kubernetes");
+    return true;
+  });
 });
