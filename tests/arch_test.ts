@@ -111,6 +111,7 @@ Deno.test("isPure holds pure folders and renderers in mixed folders to the pure 
   ok(isPure("src/calc/policy_resolver.ts"));
   ok(isPure("src/dataplane/nftables/chain_renderer.ts"));
   ok(isPure("src/dataplane/routing/render_routes.ts"));
+  ok(isPure("src/dataplane/nftables/nft_model.ts"), "shared data models are pure");
   ok(!isPure("src/dataplane/nftables/reconciler.ts"));
   ok(!isPure("src/dataplane/linux/endpoint_manager.ts"));
   ok(!isPure("src/daemon/daemon.ts"));

@@ -54,7 +54,10 @@ export const IMPURE_FILES: Readonly<Record<string, string>> = {
     "reads the environment, config files and the hostname (Deno APIs) for the daemon",
 };
 
-/** Mixed folders: renderers (`*_renderer.ts`, `render*.ts`) are pure, reconcilers are not. */
+/**
+ * Mixed folders: renderers (`*_renderer.ts`, `render*.ts`) and the data models they share with
+ * reconcilers (`*_model.ts`) are pure; reconcilers are not.
+ */
 export const MIXED_FOLDERS: readonly string[] = [
   "src/dataplane/nftables/",
   "src/dataplane/iptables/",
@@ -123,7 +126,8 @@ export function isPure(
   const folder = MIXED_FOLDERS.find((f) => path.startsWith(f));
   if (folder === undefined) return false;
   const name = path.slice(path.lastIndexOf("/") + 1);
-  return name.endsWith("_renderer.ts") || /^render[^/]*\.ts$/.test(name);
+  return name.endsWith("_renderer.ts") || name.endsWith("_model.ts") ||
+    /^render[^/]*\.ts$/.test(name);
 }
 
 /** The `src/` top folder of a path (`src/dataplane/nftables/x.ts` -> `dataplane`), if any. */
