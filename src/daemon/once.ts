@@ -8,7 +8,7 @@ import { CalcGraph } from "../calc/calc_graph.ts";
 import { type Config, ConfigKVTracker, PARAMS } from "../config/mod.ts";
 import { effectiveDatastoreType } from "../config/datastore_type.ts";
 import { isSensitiveName } from "../config/sources.ts";
-import { createSyncer, type SyncStatus } from "../datastore/mod.ts";
+import { createSyncer, etcdConnectionFromConfig, type SyncStatus } from "../datastore/mod.ts";
 import type { Log } from "../lib/log.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import { applyDatastoreConfig, loadBootstrapConfig } from "./bootstrap.ts";
@@ -38,6 +38,27 @@ interface Synced {
   readonly tracker: ConfigKVTracker;
 }
 
+/** The Kubernetes client's location and API group from the environment (`CALICO_` wins). */
+function kubernetesOptions(env: Readonly<Record<string, string>>): {
+  kubernetes?: {
+    kubeconfig?: string;
+    apiGroup?: "crd.projectcalico.org/v1" | "projectcalico.org/v3";
+  };
+} {
+  const kubeconfig = env["CALICO_KUBECONFIG"] ?? env["KUBECONFIG"];
+  const group = env["CALICO_API_GROUP"];
+  const apiGroup = group === "projectcalico.org/v3" || group === "crd.projectcalico.org/v1"
+    ? group
+    : undefined;
+  if (kubeconfig === undefined && apiGroup === undefined) return {};
+  return {
+    kubernetes: {
+      ...(kubeconfig === undefined ? {} : { kubeconfig }),
+      ...(apiGroup === undefined ? {} : { apiGroup }),
+    },
+  };
+}
+
 /** The file datastore waits for a missing file to appear; `--once` says so at once instead. */
 async function checkFiles(files: readonly string[]): Promise<void> {
   for (const f of files) {
@@ -62,6 +83,8 @@ async function syncToInSync(config: Config, opts: OnceOptions): Promise<Synced> 
   const syncer = await createSyncer({
     datastoreType,
     files,
+    ...(datastoreType === "etcdv3" ? { etcd: etcdConnectionFromConfig(config, opts.env) } : {}),
+    ...kubernetesOptions(opts.env),
     interfacePrefix: config.values.InterfacePrefix[0] ?? "cali",
     log: opts.log,
     fileOptions: { watch: false, pollIntervalMs: 0 },
