@@ -1,0 +1,118 @@
+/**
+ * Address messages (`ifaddrmsg` + `IFA_*`) and neighbour messages (`ndmsg` + `NDA_*`: ARP/NDP
+ * entries and bridge FDB entries): encode and decode. Pure.
+ *
+ * @module
+ */
+import { AttrSet, ipToBytes, macToBytes, NlWriter } from "./netlink_attrs.ts";
+import { IFA, NDA, SIZE } from "./netlink_consts.ts";
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An interface address. */
+export interface AddrMsg {
+  readonly family: number;
+  readonly prefixLen: number;
+  readonly flags?: number;
+  readonly scope?: number;
+  readonly index: number;
+  /** `IFA_ADDRESS` (the peer address on point-to-point links, else the address). */
+  readonly address?: string;
+  /** `IFA_LOCAL` (the local address). */
+  readonly local?: string;
+  readonly label?: string;
+  readonly broadcast?: string;
+}
+
+/** The payload of an address message. */
+export function encodeAddr(m: AddrMsg): Uint8Array<ArrayBuffer> {
+  const w = new NlWriter();
+  w.u8(m.family).u8(m.prefixLen).u8(m.flags ?? 0).u8(m.scope ?? 0).u32(m.index);
+  if (m.address !== undefined) w.attr(IFA.ADDRESS, ipToBytes(m.address));
+  if (m.local !== undefined) w.attr(IFA.LOCAL, ipToBytes(m.local));
+  if (m.label !== undefined) w.attrString(IFA.LABEL, m.label);
+  if (m.broadcast !== undefined) w.attr(IFA.BROADCAST, ipToBytes(m.broadcast));
+  return w.finish();
+}
+
+/** Decode the payload of an address message. */
+export function decodeAddr(payload: Uint8Array): AddrMsg {
+  if (payload.length < SIZE.IFADDRMSG) {
+    throw new RangeError(`Cannot parse an address message: ${payload.length} bytes, need 8`);
+  }
+  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const out: Mutable<AddrMsg> = {
+    family: v.getUint8(0),
+    prefixLen: v.getUint8(1),
+    flags: v.getUint8(2),
+    scope: v.getUint8(3),
+    index: v.getUint32(4, true),
+  };
+  const a = new AttrSet(payload.subarray(SIZE.IFADDRMSG));
+  const address = a.ip(IFA.ADDRESS);
+  const local = a.ip(IFA.LOCAL);
+  const label = a.string(IFA.LABEL);
+  const broadcast = a.ip(IFA.BROADCAST);
+  if (address !== undefined) out.address = address;
+  if (local !== undefined) out.local = local;
+  if (label !== undefined) out.label = label;
+  if (broadcast !== undefined) out.broadcast = broadcast;
+  return out;
+}
+
+/** The address an `AddrMsg` stands for: `IFA_LOCAL` if present, else `IFA_ADDRESS`. */
+export function addrOf(m: AddrMsg): string | undefined {
+  return m.local ?? m.address;
+}
+
+/** A neighbour (ARP/NDP, family inet/inet6) or FDB entry (family bridge). */
+export interface NeighMsg {
+  readonly family: number;
+  readonly index: number;
+  /** `NUD_*` bits. */
+  readonly state: number;
+  /** `NTF_*` bits. */
+  readonly flags: number;
+  readonly type?: number;
+  /** The IP (neighbour) or the remote VTEP IP (FDB). */
+  readonly dst?: string;
+  readonly lladdr?: string;
+  readonly vni?: number;
+  readonly port?: number;
+}
+
+/** The payload of a neighbour message. */
+export function encodeNeigh(m: NeighMsg): Uint8Array<ArrayBuffer> {
+  const w = new NlWriter();
+  w.u8(m.family).u8(0).u16(0).i32(m.index).u16(m.state).u8(m.flags).u8(m.type ?? 0);
+  if (m.dst !== undefined) w.attr(NDA.DST, ipToBytes(m.dst));
+  if (m.lladdr !== undefined) w.attr(NDA.LLADDR, macToBytes(m.lladdr));
+  if (m.port !== undefined) w.attrBe16(NDA.PORT, m.port);
+  if (m.vni !== undefined) w.attrU32(NDA.VNI, m.vni);
+  return w.finish();
+}
+
+/** Decode the payload of a neighbour message. */
+export function decodeNeigh(payload: Uint8Array): NeighMsg {
+  if (payload.length < SIZE.NDMSG) {
+    throw new RangeError(`Cannot parse a neighbour message: ${payload.length} bytes, need 12`);
+  }
+  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const out: Mutable<NeighMsg> = {
+    family: v.getUint8(0),
+    index: v.getInt32(4, true),
+    state: v.getUint16(8, true),
+    flags: v.getUint8(10),
+    type: v.getUint8(11),
+  };
+  const a = new AttrSet(payload.subarray(SIZE.NDMSG));
+  const dst = a.ip(NDA.DST);
+  const lladdr = a.mac(NDA.LLADDR);
+  const port = a.be16(NDA.PORT);
+  const vni = a.u32(NDA.VNI);
+  if (dst !== undefined) out.dst = dst;
+  if (lladdr !== undefined) out.lladdr = lladdr;
+  if (port !== undefined) out.port = port;
+  if (vni !== undefined) out.vni = vni;
+  return out;
+}
