@@ -14,6 +14,9 @@
  *   says how many bytes went out and came back, the longest gap between echoes, and any error.
  * - `{op:"hammer", proto, host, port, intervalMs, timeoutMs}` / `{op:"hammerStop"}`: probe one
  *   cell repeatedly; the stop answer counts attempts and successes.
+ * - `{op:"until", proto, host, port, want, intervalMs, timeoutMs, maxMs}`: start a probe every
+ *   `intervalMs` until one sees `want` (`ok` or `timeout`); answers `{atMs}`, the wall-clock time
+ *   (ms since the epoch, fractional) at which that first probe was sent, or `{atMs: null}`.
  *
  * @module
  */
@@ -244,6 +247,41 @@ class Hammer {
   }
 }
 
+/** Wall-clock milliseconds since the epoch, sub-millisecond. */
+function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** Probes every `intervalMs`; the send time of the first probe whose result is `want`. */
+async function until(
+  run: () => Promise<Outcome>,
+  want: ProbeResult,
+  intervalMs: number,
+  maxMs: number,
+): Promise<number | null> {
+  const start = nowMs();
+  const launched: { at: number; outcome: Promise<Outcome> }[] = [];
+  let found: number | null | undefined;
+  const timer = setInterval(() => {
+    if (found === undefined && nowMs() - start < maxMs) {
+      launched.push({ at: nowMs(), outcome: run() });
+    }
+  }, intervalMs);
+  try {
+    for (let i = 0;; i++) {
+      while (launched.length <= i) {
+        if (nowMs() - start >= maxMs) return (found = null);
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+      const probe = launched[i]!;
+      if ((await probe.outcome).result === want) return (found = probe.at);
+    }
+  } finally {
+    clearInterval(timer);
+    await Promise.all(launched.map((l) => l.outcome));
+  }
+}
+
 type Command = Record<string, unknown> & { id: number; op: string };
 
 function num(cmd: Command, key: string, dflt?: number): number {
@@ -261,7 +299,8 @@ function str(cmd: Command, key: string): string {
 function cellProbe(cmd: Command): () => Promise<Outcome> {
   const host = str(cmd, "host");
   const timeoutMs = num(cmd, "timeoutMs", 500);
-  switch (cmd.op === "hammer" ? str(cmd, "proto") : cmd.op) {
+  const op = cmd.op === "hammer" || cmd.op === "until" ? str(cmd, "proto") : cmd.op;
+  switch (op) {
     case "tcp":
       return () => tcpProbe(host, num(cmd, "port"), timeoutMs);
     case "udp":
@@ -296,6 +335,11 @@ async function handle(cmd: Command): Promise<Record<string, unknown>> {
       hammer = new Hammer();
       hammer.start(cellProbe(cmd), num(cmd, "intervalMs", 20));
       return { result: "ok" };
+    case "until": {
+      const want = str(cmd, "want") as ProbeResult;
+      const atMs = await until(cellProbe(cmd), want, num(cmd, "intervalMs", 20), num(cmd, "maxMs"));
+      return { atMs };
+    }
     case "hammerStop":
       return hammer === undefined ? { attempts: 0, successes: 0 } : await hammer.stop();
   }

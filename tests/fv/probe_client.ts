@@ -141,6 +141,19 @@ export class ProbeProcess {
     return { attempts: a.attempts as number, successes: a.successes as number };
   }
 
+  /**
+   * Probe a cell every `intervalMs` until a probe sees `want`; the wall-clock time (ms since the
+   * epoch) that probe was sent, or undefined after `maxMs`.
+   */
+  async until(
+    cell: { proto: "tcp" | "udp"; host: string; port: number },
+    want: "ok" | "timeout",
+    o: { intervalMs: number; timeoutMs: number; maxMs: number },
+  ): Promise<number | undefined> {
+    const a = await this.send({ op: "until", ...cell, want, ...o });
+    return typeof a.atMs === "number" ? a.atMs : undefined;
+  }
+
   /** Close stdin (the probe exits) and wait; kills it if it lingers. */
   async stop(): Promise<void> {
     try {

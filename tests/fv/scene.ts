@@ -34,6 +34,8 @@ export interface PodDef {
   readonly ipv6?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly ports?: readonly PodPort[];
+  /** Wired up but absent from the datastore (an unknown `cali` interface to the agent). */
+  readonly unlisted?: boolean;
 }
 
 /** What a scenario is made of. */
@@ -124,7 +126,7 @@ export class Scene {
     for (const [name, labels] of Object.entries(this.#opts.namespaces)) {
       docs.push(namespace(name, { "kubernetes.io/metadata.name": name, ...labels }));
     }
-    for (const p of this.#opts.pods) {
+    for (const p of this.#opts.pods.filter((p) => p.unlisted !== true)) {
       docs.push(pod({
         name: p.name,
         ns: p.ns,
