@@ -51,6 +51,14 @@ export interface RulesConfig {
   readonly serviceLoopPrevention: "Drop" | "Reject" | "Disabled";
   /** Service CIDRs that must not loop (empty: `cali-cidr-block` stays empty). */
   readonly blockedCIDRs: readonly string[];
+  /** `IptablesNATOutgoingInterfaceFilter`: masquerade only out of this interface ("" = any). */
+  readonly natOutgoingInterfaceFilter: string;
+  /** `LogPrefix` for `log` rules (`%t` tier, `%k` kind, `%n` name, `%p` namespace/name). */
+  readonly logPrefix: string;
+  /** Tunnel addresses: when set (and the tunnel on), host traffic out of it is masqueraded. */
+  readonly ipipTunnelAddress: string;
+  readonly vxlanTunnelAddress: string;
+  readonly vxlanTunnelAddressV6: string;
 }
 
 /** Encapsulation as the calc graph computed it (`EncapsulationUpdate`), for auto-enable. */
@@ -141,5 +149,10 @@ export function rulesConfigFrom(values: ConfigValues, encap?: EncapsulationState
       ? "Drop"
       : values.ServiceLoopPrevention,
     blockedCIDRs: [],
+    natOutgoingInterfaceFilter: values.IptablesNATOutgoingInterfaceFilter,
+    logPrefix: values.LogPrefix,
+    ipipTunnelAddress: values.IpInIpTunnelAddr,
+    vxlanTunnelAddress: values.IPv4VXLANTunnelAddr,
+    vxlanTunnelAddressV6: values.IPv6VXLANTunnelAddr,
   };
 }

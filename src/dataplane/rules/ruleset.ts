@@ -1,0 +1,198 @@
+/**
+ * The whole backend-neutral ruleset of one IP version: per layer, the jumps from the kernel
+ * chains and every chain we own (backends program only the chains reachable from the hooks),
+ * plus the IP sets of this family.
+ *
+ * @module
+ */
+import type {
+  HostEndpoint,
+  Policy,
+  PolicyID,
+  TierInfo,
+  WorkloadEndpoint,
+} from "../../proto/messages.ts";
+import { policyIdString } from "../../proto/messages.ts";
+import { workloadDispatchChains } from "./dispatch.ts";
+import {
+  hostDispatchChains,
+  hostEndpointChains,
+  type HostEndpointOnIface,
+  workloadChains,
+} from "./endpoint_sets.ts";
+import { ruleIPSets, type RulesetIPSet } from "./ruleset_ipsets.ts";
+import { ALL_INTERFACES } from "./names.ts";
+import { policyChains, profileChains } from "./policy_chains.ts";
+import { groupChain, groupPolicies, type PolicyDirection } from "./policy_groups.ts";
+import type { RenderInput } from "./render_input.ts";
+import { type RulesContext, rulesContext } from "./rules_context.ts";
+import type { Chain, IPVersion, Layer } from "./rule_model.ts";
+import { type KernelHook, staticFilter } from "./static_filter.ts";
+import { staticMangle, staticNat, staticRaw } from "./static_other.ts";
+
+export type { RulesetIPSet } from "./ruleset_ipsets.ts";
+
+/** One layer: kernel-chain hooks (by kernel chain name, e.g. `INPUT`) and our chains. */
+export interface LayerRules {
+  readonly hooks: ReadonlyMap<string, KernelHook>;
+  readonly chains: readonly Chain[];
+}
+
+/** The ruleset of one IP version. */
+export interface Ruleset {
+  readonly version: IPVersion;
+  readonly layers: Readonly<Record<Layer, LayerRules>>;
+  readonly ipSets: readonly RulesetIPSet[];
+}
+
+const EMPTY_POLICY: Policy = {
+  tier: "",
+  namespace: "",
+  inboundRules: [],
+  outboundRules: [],
+  untracked: false,
+  preDNAT: false,
+  originalSelector: "",
+  performanceHints: [],
+};
+
+/** Local workloads by interface: for a duplicated name the lowest endpoint id wins. */
+function workloadsByIface(input: RenderInput): WorkloadEndpoint[] {
+  const byIface = new Map<string, WorkloadEndpoint>();
+  for (const id of [...input.workloadEndpoints.keys()].sort()) {
+    const wep = input.workloadEndpoints.get(id)!;
+    if (!byIface.has(wep.name)) byIface.set(wep.name, wep);
+  }
+  return [...byIface.keys()].sort().map((k) => byIface.get(k)!);
+}
+
+/** Local host endpoints by interface (`*` -> `any-interface-at-all`); lowest id wins. */
+function hostEndpointsByIface(input: RenderInput): HostEndpointOnIface[] {
+  const byIface = new Map<string, HostEndpoint>();
+  for (const id of [...input.hostEndpoints.keys()].sort()) {
+    const hep = input.hostEndpoints.get(id)!;
+    const iface = hep.interfaceName === "*" ? ALL_INTERFACES : hep.interfaceName;
+    if (iface !== "" && !byIface.has(iface)) byIface.set(iface, hep.endpoint);
+  }
+  return [...byIface.keys()].sort().map((iface) => ({ iface, endpoint: byIface.get(iface)! }));
+}
+
+/** Every tier list of the local endpoints. */
+function allTierLists(weps: readonly WorkloadEndpoint[], heps: readonly HostEndpointOnIface[]) {
+  const lists: (readonly TierInfo[])[] = weps.map((w) => w.tiers);
+  for (const { endpoint: e } of heps) {
+    lists.push(e.tiers, e.forwardTiers, e.preDNATTiers, e.untrackedTiers);
+  }
+  return lists;
+}
+
+/**
+ * Policy and group chains for every policy a local endpoint references (a policy missing from
+ * the input renders as an empty chain: no verdict, so the end-of-tier drop applies).
+ */
+function policyLayerChains(
+  ctx: RulesContext,
+  input: RenderInput,
+  tierLists: readonly (readonly TierInfo[])[],
+): Chain[] {
+  const ids = new Map<string, PolicyID>();
+  const groups = new Map<string, Chain>();
+  for (const tiers of tierLists) {
+    for (const tier of tiers) {
+      for (
+        const [dir, list] of [["ingress", tier.ingressPolicies], [
+          "egress",
+          tier.egressPolicies,
+        ]] as const
+      ) {
+        for (const id of list) ids.set(policyIdString(id), id);
+        for (const g of groupPolicies(list, input.policies)) {
+          if (g.policies.length < 2) continue;
+          const chain = groupChain(ctx, g, dir as PolicyDirection);
+          groups.set(chain.name, chain);
+        }
+      }
+    }
+  }
+  const chains: Chain[] = [];
+  for (const [key, id] of ids) {
+    chains.push(...policyChains(ctx, id, input.policies.get(key) ?? EMPTY_POLICY));
+  }
+  return [...chains, ...groups.values()];
+}
+
+/** Profile chains for every profile a local endpoint names (missing ones empty: no accept). */
+function profileLayerChains(
+  ctx: RulesContext,
+  input: RenderInput,
+  ids: readonly string[],
+): Chain[] {
+  const all = new Set(ids);
+  const empty = { inboundRules: [], outboundRules: [] };
+  return [...all].sort().flatMap((id) => profileChains(ctx, id, input.profiles.get(id) ?? empty));
+}
+
+/** Builds the ruleset of `version` for a backend with chain names up to `maxNameLength`. */
+export function buildRuleset(
+  input: RenderInput,
+  version: IPVersion,
+  maxNameLength: number,
+): Ruleset {
+  const ctx = rulesContext(input.config, version, maxNameLength);
+  const weps = workloadsByIface(input);
+  const heps = hostEndpointsByIface(input);
+  const policyChainList = policyLayerChains(ctx, input, allTierLists(weps, heps));
+  const profileIds = [
+    ...weps.flatMap((w) => w.profileIds),
+    ...heps.flatMap((h) => h.endpoint.profileIds),
+  ];
+  const profiles = profileLayerChains(ctx, input, profileIds);
+  const hepChains = heps.map((h) => hostEndpointChains(ctx, h, input.policies));
+  const dispatch = hostDispatchChains(ctx, heps);
+  const filter = staticFilter(ctx);
+  const raw = staticRaw(ctx, weps);
+  const mangle = staticMangle(ctx);
+  const ipSets = ruleIPSets(input, version);
+  const natActive = [...input.ipPools.values()].some((p) =>
+    p.masquerade && p.cidr.includes(":") === (version === 6)
+  );
+  const nat = staticNat(ctx, natActive);
+  return {
+    version,
+    ipSets,
+    layers: {
+      filter: {
+        hooks: filter.hooks,
+        chains: [
+          ...filter.chains,
+          ...workloadDispatchChains(ctx, weps.map((w) => w.name)),
+          ...weps.flatMap((w) => workloadChains(ctx, w, input.policies)),
+          ...dispatch.filter,
+          ...hepChains.flatMap((c) => c.filter),
+          ...policyChainList,
+          ...profiles,
+        ],
+      },
+      raw: {
+        hooks: raw.hooks,
+        chains: [
+          ...raw.chains,
+          ...dispatch.raw,
+          ...hepChains.flatMap((c) => c.raw),
+          ...policyChainList,
+        ],
+      },
+      mangle: {
+        hooks: mangle.hooks,
+        chains: [
+          ...mangle.chains,
+          ...dispatch.mangle,
+          ...hepChains.flatMap((c) => c.mangle),
+          ...policyChainList,
+          ...profiles,
+        ],
+      },
+      nat: { hooks: nat.hooks, chains: nat.chains },
+    },
+  };
+}
