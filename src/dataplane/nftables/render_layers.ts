@@ -15,7 +15,7 @@ import {
 } from "../rules/rule_model.ts";
 import type { LayerRules } from "../rules/ruleset.ts";
 import type { NftBaseChain, NftChain, NftMap, NftRule } from "./nft_model.ts";
-import { dispatchMapName, renderRuleBody, ruleComment } from "./render_rule.ts";
+import { dispatchMapName, nftChainName, renderRuleBody, ruleComment } from "./render_rule.ts";
 
 /** The base chains of each layer: kernel chain name -> hook spec. */
 export const BASE_CHAINS: Readonly<Record<Layer, readonly (readonly [string, NftBaseChain])[]>> = {
@@ -89,7 +89,7 @@ function dispatchMaps(chain: Chain, layer: Layer): NftMap[] {
   for (const r of chain.rules) {
     if (r.action?.kind !== "dispatchMap") continue;
     const elements = new Map(
-      r.action.entries.map((e) => [`"${e.iface}"`, `goto ${layer}-${e.target}`]),
+      r.action.entries.map((e) => [`"${e.iface}"`, `goto ${nftChainName(layer, e.target)}`]),
     );
     maps.push({ name: dispatchMapName(layer, chain.name), type: "ifname : verdict", elements });
   }
@@ -117,7 +117,7 @@ export function renderLayer(layer: Layer, rules: LayerRules, version: IPVersion)
   const maps: NftMap[] = [];
   for (const name of [...reachable(roots, byName)].sort()) {
     const chain = byName.get(name) ?? { name, rules: [] };
-    const full = `${layer}-${name}`;
+    const full = nftChainName(layer, name);
     chains.push({ name: full, rules: nftRules(chain.rules, version, layer, name, full) });
     maps.push(...dispatchMaps(chain, layer));
     allRules.push(...chain.rules);

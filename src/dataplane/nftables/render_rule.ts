@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { assertNever } from "../../lib/assert_never.ts";
 import type { PortRange } from "../../proto/rule.ts";
 import { nftSetName } from "../rules/names.ts";
@@ -36,6 +37,29 @@ function portList(ports: readonly PortRange[]): string {
   } }`;
 }
 
+const NFT_IDENTIFIER = /^[A-Za-z0-9_./-]*$/;
+
+/**
+ * A chain's nft name: `<layer>-<name>`. nft 1.0.6 accepts neither quoted chain names nor
+ * characters outside `[A-Za-z0-9_./-]`, which Linux allows in interface names; such a name gets
+ * those characters replaced by `_` and 8 hash characters of the original appended.
+ */
+export function nftChainName(layer: Layer, name: string): string {
+  if (NFT_IDENTIFIER.test(name)) return `${layer}-${name}`;
+  const hash = createHash("sha256").update(name, "utf8").digest("base64url").slice(0, 8);
+  return `${layer}-${name.replace(/[^A-Za-z0-9_./-]/g, "_")}_${hash.replaceAll("-", "_")}`;
+}
+
+const PLAIN_IFACE = /^[A-Za-z][A-Za-z0-9_.-]*\*?$/;
+
+/**
+ * An interface name (or `prefix*` wildcard) as nft text: unquoted like upstream when it is a
+ * plain word, quoted otherwise (`1abc` would parse as a number, `a#b` as a comment).
+ */
+export function ifaceText(name: string): string {
+  return PLAIN_IFACE.test(name) ? name : `"${name}"`;
+}
+
 function icmpText(term: Extract<Match, { kind: "icmp" }>): string {
   const kw = term.version === 4 ? "icmp" : "icmpv6";
   if (term.code === undefined) return `${kw} type ${term.negate ? "!= " : ""}${term.type}`;
@@ -59,7 +83,7 @@ export function renderMatch(term: Match, version: IPVersion): string {
     case "protocol":
       return `meta l4proto ${not(term.negate)}${term.protocol}`;
     case "iface":
-      return `${term.dir === "in" ? "iifname" : "oifname"} ${term.name}`;
+      return `${term.dir === "in" ? "iifname" : "oifname"} ${ifaceText(term.name)}`;
     case "net":
       return `${ip} ${addr(term.side)} ${not(term.negate)}${term.cidr}`;
     case "set":
@@ -108,7 +132,7 @@ export function renderAction(
       return action.kind;
     case "jump":
     case "goto":
-      return `${action.kind} ${layer}-${action.target}`;
+      return `${action.kind} ${nftChainName(layer, action.target)}`;
     case "setMark":
       return `meta mark set mark or ${hex(action.mark)}`;
     case "clearMark":
@@ -131,7 +155,7 @@ export function renderAction(
 
 /** The verdict map name of a dispatch chain: the chain's own layer-prefixed name. */
 export function dispatchMapName(layer: Layer, chainName: string): string {
-  return `${layer}-${chainName}`;
+  return nftChainName(layer, chainName);
 }
 
 /**
