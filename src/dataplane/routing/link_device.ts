@@ -1,0 +1,85 @@
+/**
+ * Steps shared by the tunnel device reconcilers: find a link, the link holding an address, set
+ * MTU and up, and make a device's addresses exactly one tunnel address (IPv6 link-local kept).
+ *
+ * @module
+ */
+import { addrOf } from "../../../native/netlink_codec.ts";
+import { formatIP, parseIP } from "../../lib/ip.ts";
+import type { LinkMsg, NetlinkHandle } from "./netlink_handle.ts";
+
+const IFF_UP = 0x1;
+
+/** The link named `name`, if any. */
+export function findLink(nl: NetlinkHandle, name: string): LinkMsg | undefined {
+  return nl.listLinks().find((l) => l.name === name);
+}
+
+/** The link holding address `ip` (any prefix length), if any. */
+export function linkWithAddress(nl: NetlinkHandle, ip: string): LinkMsg | undefined {
+  const want = parseIP(ip);
+  if (want === undefined) return undefined;
+  const canonical = formatIP(want);
+  const addr = nl.listAddrs(want.family === 4 ? 2 : 10).find((a) => addrOf(a) === canonical);
+  return addr === undefined ? undefined : nl.listLinks().find((l) => l.index === addr.index);
+}
+
+/** Set the MTU when it differs; returns whether it changed. */
+export function ensureMTU(nl: NetlinkHandle, link: LinkMsg, mtu: number): boolean {
+  if (mtu <= 0 || link.mtu === mtu) return false;
+  nl.exec({ action: "set", obj: { kind: "link", link: { index: link.index, flags: 0, mtu } } });
+  return true;
+}
+
+/** Set the link admin up when it is not; returns whether it changed. */
+export function ensureUp(nl: NetlinkHandle, link: LinkMsg): boolean {
+  if ((link.flags & IFF_UP) !== 0) return false;
+  nl.exec({
+    action: "set",
+    obj: { kind: "link", link: { index: link.index, flags: IFF_UP, change: IFF_UP } },
+  });
+  return true;
+}
+
+function isLinkLocal6(ip: string): boolean {
+  return /^fe[89ab]/i.test(ip);
+}
+
+/**
+ * Make `address` (bare; "" for none) the link's only address of `family`, as a /32 or /128;
+ * IPv6 link-local addresses stay. Returns the number of changes.
+ */
+export function ensureOnlyAddress(
+  nl: NetlinkHandle,
+  index: number,
+  family: 4 | 6,
+  address: string,
+): number {
+  const af = family === 4 ? 2 : 10;
+  const prefixLen = family === 4 ? 32 : 128;
+  const want = address === "" ? undefined : parseIP(address);
+  const wantText = want === undefined ? undefined : formatIP(want);
+  let changes = 0;
+  let present = false;
+  for (const a of nl.listAddrs(af).filter((a) => a.index === index)) {
+    const ip = addrOf(a) ?? "";
+    if (ip === wantText && a.prefixLen === prefixLen) {
+      present = true;
+      continue;
+    }
+    if (family === 6 && isLinkLocal6(ip)) continue;
+    nl.exec({ action: "delete", obj: { kind: "addr", addr: a } });
+    changes++;
+  }
+  if (wantText !== undefined && !present) {
+    nl.exec({
+      action: "add",
+      obj: {
+        kind: "addr",
+        addr: { family: af, prefixLen, index, local: wantText, address: wantText },
+      },
+    });
+    changes++;
+  }
+  return changes;
+}
