@@ -1,6 +1,7 @@
 /** The `felix` command: flags -> config -> daemon or --once. */
 import { CliError, parseCli, USAGE } from "./src/daemon/cli.ts";
-import { ConsoleLog } from "./src/daemon/logger.ts";
+import { ConsoleLog, parseLogLevel } from "./src/daemon/logger.ts";
+import { runDaemon } from "./src/daemon/daemon.ts";
 import { runOnce } from "./src/daemon/once.ts";
 import denoConfig from "./deno.json" with { type: "json" };
 
@@ -35,11 +36,18 @@ export async function main(args: readonly string[]): Promise<number> {
         return 1;
       }
     }
-    write(
-      Deno.stderr,
-      "felix: only --once is implemented so far (no dataplane yet); see --help.\n",
-    );
-    return 1;
+    const log = new ConsoleLog({ level: "INFO" });
+    try {
+      return await runDaemon({
+        cli: opts,
+        env: Deno.env.toObject(),
+        log,
+        setLogLevel: (s) => log.setLevel(parseLogLevel(s) ?? "INFO"),
+      });
+    } catch (e) {
+      write(Deno.stderr, `felix: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 1;
+    }
   } catch (e) {
     if (e instanceof CliError) {
       write(Deno.stderr, `felix: ${e.message}\n`);

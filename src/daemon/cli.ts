@@ -8,8 +8,10 @@ import { DEFAULT_CONFIG_FILE } from "../config/loaders.ts";
 export interface CliOptions {
   readonly help: boolean;
   readonly version: boolean;
-  /** Compute and program the dataplane once, then exit. */
+  /** Compute the dataplane state once, print it, then exit. */
   readonly once: boolean;
+  /** With `once`: also program the dataplane (nftables, sysctls) before exiting. */
+  readonly apply: boolean;
   /** The INI config file (`-c/--config-file`); a missing file is fine. */
   readonly configFile: string;
   /** The YAML/JSON file datastore (`--datastore-file`), if given. */
@@ -30,8 +32,14 @@ Options:
       --hostname NAME       This node's name (sets FelixHostname, overriding the environment).
       --once                Compute this node's dataplane state from the datastore, print it
                             as one JSON document on stdout, and exit.
+      --apply               With --once: also program the dataplane (the nftables tables
+                            "ip calico" and "ip6 calico", workload sysctls) and exit 0 once
+                            it is programmed, 1 with the reason if it cannot be.
   -h, --help                Show this help and exit.
   -v, --version             Print the version and exit.
+
+Without --once, felix runs until SIGTERM or SIGINT, following the datastore and keeping the
+dataplane programmed; it exits 129 when a configuration change needs a restart.
 
 Every other parameter comes from FELIX_<NAME> environment variables, the config file or the
 datastore (FelixConfiguration).
@@ -53,6 +61,7 @@ export function parseCli(args: readonly string[]): CliOptions {
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
         once: { type: "boolean", default: false },
+        apply: { type: "boolean", default: false },
         "config-file": { type: "string", short: "c", default: DEFAULT_CONFIG_FILE },
         "datastore-file": { type: "string" },
         hostname: { type: "string" },
@@ -65,10 +74,12 @@ export function parseCli(args: readonly string[]): CliOptions {
     if (configFile === "") throw new Error('Option "--config-file" needs a non-empty path');
     if (datastoreFile === "") throw new Error('Option "--datastore-file" needs a non-empty path');
     if (values.hostname === "") throw new Error('Option "--hostname" needs a non-empty name');
+    if (values.apply && !values.once) throw new Error('Option "--apply" needs "--once"');
     return {
       help: values.help,
       version: values.version,
       once: values.once,
+      apply: values.apply,
       configFile,
       datastoreFile,
       hostname: values.hostname,

@@ -1,18 +1,31 @@
 /**
  * `felix --once`: read the configured datastore until it is in sync, run the calc graph over the
- * whole state, and render what the dataplane would hold as one JSON document.
+ * whole state, and render what the dataplane would hold as one JSON document, including the
+ * nftables ruleset text. With `--apply`, program the dataplane too (every manager, through the
+ * internal dataplane loop) and print what was programmed.
  *
  * @module
  */
 import { CalcGraph } from "../calc/calc_graph.ts";
 import { type Config, ConfigKVTracker, PARAMS } from "../config/mod.ts";
-import { effectiveDatastoreType } from "../config/datastore_type.ts";
+import { type DatastoreType, effectiveDatastoreType } from "../config/datastore_type.ts";
 import { isSensitiveName } from "../config/sources.ts";
-import { createSyncer, etcdConnectionFromConfig, type SyncStatus } from "../datastore/mod.ts";
+import {
+  createSyncer,
+  etcdConnectionFromConfig,
+  type Syncer,
+  type SyncerCallbacks,
+  type SyncStatus,
+} from "../datastore/mod.ts";
 import type { Log } from "../lib/log.ts";
 import type { KVUpdate } from "../model/kv.ts";
+import type { ToDataplane } from "../proto/messages.ts";
+import { applyOnce, ApplyOnceError } from "../dataplane/linux/apply_once.ts";
+import type { RenderedTables } from "../dataplane/nftables/nft_renderer.ts";
+import { renderTableText } from "../dataplane/nftables/render_script.ts";
 import { applyDatastoreConfig, loadBootstrapConfig } from "./bootstrap.ts";
 import type { CliOptions } from "./cli.ts";
+import { buildManagers, nftablesManagerOf } from "./dataplane.ts";
 import { type ConfigEntry, DataplaneSnapshot } from "./state_snapshot.ts";
 
 /** Options of `runOnce`. */
@@ -71,41 +84,55 @@ async function checkFiles(files: readonly string[]): Promise<void> {
   }
 }
 
+/** A syncer for the configured datastore (`watch`: follow changes, as the daemon does). */
+export async function createConfiguredSyncer(
+  config: Config,
+  env: Readonly<Record<string, string>>,
+  log: Log,
+  callbacks: SyncerCallbacks,
+  watch: boolean,
+): Promise<{ syncer: Syncer; datastoreType: DatastoreType }> {
+  const datastoreType = effectiveDatastoreType(config, env);
+  const files = config.values.DatastoreFile === "" ? [] : [config.values.DatastoreFile];
+  const syncer = await createSyncer({
+    datastoreType,
+    files,
+    ...(datastoreType === "etcdv3" ? { etcd: etcdConnectionFromConfig(config, env) } : {}),
+    ...kubernetesOptions(env),
+    interfacePrefix: config.values.InterfacePrefix[0] ?? "cali",
+    log,
+    fileOptions: watch ? {} : { watch: false, pollIntervalMs: 0 },
+    callbacks,
+  });
+  return { syncer, datastoreType };
+}
+
 async function syncToInSync(config: Config, opts: OnceOptions): Promise<Synced> {
   const hostname = config.values.FelixHostname;
   const tracker = new ConfigKVTracker(hostname);
   const updates: KVUpdate[] = [];
   let reached!: () => void;
   const inSync = new Promise<void>((resolve) => (reached = resolve));
-  const datastoreType = effectiveDatastoreType(config, opts.env);
-  const files = config.values.DatastoreFile === "" ? [] : [config.values.DatastoreFile];
-  if (datastoreType === "file") await checkFiles(files);
-  const syncer = await createSyncer({
-    datastoreType,
-    files,
-    ...(datastoreType === "etcdv3" ? { etcd: etcdConnectionFromConfig(config, opts.env) } : {}),
-    ...kubernetesOptions(opts.env),
-    interfacePrefix: config.values.InterfacePrefix[0] ?? "cali",
-    log: opts.log,
-    fileOptions: { watch: false, pollIntervalMs: 0 },
-    callbacks: {
-      onStatusUpdated(status: SyncStatus) {
-        if (status === "in-sync") reached();
-      },
-      onUpdates(batch) {
-        for (const u of batch) {
-          tracker.apply(u);
-          updates.push(u);
-        }
-      },
-      onParseError(e) {
-        opts.log.warn("Ignoring a resource that cannot be used", {
-          source: e.source,
-          error: e.message,
-        });
-      },
+  if (effectiveDatastoreType(config, opts.env) === "file" && config.values.DatastoreFile !== "") {
+    await checkFiles([config.values.DatastoreFile]);
+  }
+  const { syncer, datastoreType } = await createConfiguredSyncer(config, opts.env, opts.log, {
+    onStatusUpdated(status: SyncStatus) {
+      if (status === "in-sync") reached();
     },
-  });
+    onUpdates(batch) {
+      for (const u of batch) {
+        tracker.apply(u);
+        updates.push(u);
+      }
+    },
+    onParseError(e) {
+      opts.log.warn("Ignoring a resource that cannot be used", {
+        source: e.source,
+        error: e.message,
+      });
+    },
+  }, false);
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
@@ -139,7 +166,46 @@ export function configEntries(config: Config): Map<string, ConfigEntry> {
   return out;
 }
 
-/** Compute this node's dataplane state; returns the `--once` document. */
+/** The ruleset text of the rendered tables (`ip calico`, then `ip6 calico`). */
+export function rulesetText(tables: RenderedTables): string {
+  return [tables.ip, ...(tables.ip6 === undefined ? [] : [tables.ip6])].map(renderTableText)
+    .join("");
+}
+
+/** Program `msgs` through every manager; resolves with the programmed tables. */
+async function programOnce(
+  config: Config,
+  msgs: readonly ToDataplane[],
+  opts: OnceOptions,
+): Promise<RenderedTables> {
+  const managers = buildManagers(config.values, opts.log);
+  const start = performance.now();
+  try {
+    await applyOnce(msgs, { managers, log: opts.log });
+  } catch (e) {
+    if (e instanceof ApplyOnceError) throw new OnceError(e.message);
+    throw e;
+  }
+  const nft = nftablesManagerOf(managers);
+  const results = nft.lastReport?.results ?? [];
+  opts.log.info("Programmed the dataplane", {
+    durationMs: Math.round(performance.now() - start),
+    renderMs: Math.round(nft.lastReport?.renderMs ?? 0),
+    nftCommands: results.reduce((n, r) => n + r.commands, 0),
+    nftBytes: results.reduce((n, r) => n + r.bytes, 0),
+    nftApplyMs: Math.round(results.reduce((n, r) => n + r.durationMs, 0)),
+  });
+  return nft.tables!;
+}
+
+/** Render `msgs` into tables without touching the OS. */
+function renderOffline(config: Config, msgs: readonly ToDataplane[], log: Log): RenderedTables {
+  const managers = buildManagers(config.values, log, { offline: true });
+  for (const m of msgs) for (const mgr of managers) mgr.onUpdate(m);
+  return nftablesManagerOf(managers).renderNow();
+}
+
+/** Compute this node's dataplane state (and program it with `--apply`); the `--once` document. */
 export async function runOnce(opts: OnceOptions): Promise<Record<string, unknown>> {
   const config = await loadBootstrapConfig(opts.cli, opts.env, opts.log);
   const { updates, tracker } = await syncToInSync(config, opts);
@@ -155,9 +221,13 @@ export async function runOnce(opts: OnceOptions): Promise<Record<string, unknown
   const graph = new CalcGraph({ hostname, log: opts.log, routeSource });
   graph.onUpdates(updates);
   graph.onInSync();
+  const msgs = graph.flush();
   const snapshot = new DataplaneSnapshot();
-  snapshot.applyAll(graph.flush());
+  snapshot.applyAll(msgs);
   const stats = graph.stats();
   opts.log.info("Computed the dataplane state", { ...stats });
-  return snapshot.render(hostname, configEntries(config));
+  const tables = opts.cli.apply
+    ? await programOnce(config, msgs, opts)
+    : renderOffline(config, msgs, opts.log);
+  return snapshot.render(hostname, configEntries(config), { nftables: rulesetText(tables) });
 }

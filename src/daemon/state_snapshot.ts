@@ -22,6 +22,12 @@ import type { Rule } from "../proto/rule.ts";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+/** What the dataplane backends hold, as text. */
+export interface DataplaneText {
+  /** The nftables ruleset (`table ip calico { ... }` then `table ip6 calico { ... }`). */
+  readonly nftables: string;
+}
+
 /** One configuration parameter that differs from its default. */
 export interface ConfigEntry {
   readonly value: string;
@@ -188,8 +194,12 @@ export class DataplaneSnapshot {
     }
   }
 
-  /** The `--once` document. */
-  render(hostname: string, config: ReadonlyMap<string, ConfigEntry>): { [k: string]: Json } {
+  /** The `--once` document; `dataplane` (the backends' text) comes last when given. */
+  render(
+    hostname: string,
+    config: ReadonlyMap<string, ConfigEntry>,
+    dataplane?: DataplaneText,
+  ): { [k: string]: Json } {
     return {
       hostname,
       config: sortedObject(config, (e) => ({ value: e.value, source: e.source })),
@@ -253,6 +263,7 @@ export class DataplaneSnapshot {
         allowedUses: [...p.allowedUses],
       })),
       encapsulation: this.#encap,
+      ...(dataplane === undefined ? {} : { dataplane: { nftables: dataplane.nftables } }),
     };
   }
 }

@@ -32,25 +32,28 @@ Deno.test("felix rejects an unknown flag with exit 2 and a pointer to --help", a
   equal(r.stdout, "");
 });
 
-Deno.test("felix --help lists the config-file, datastore-file and once options", async () => {
+Deno.test("felix --help lists the config-file, datastore-file, once and apply options", async () => {
   const r = await felix("--help");
   equal(r.code, 0);
   match(r.stdout, /-c, --config-file PATH .*default \/etc\/calico\/felix\.cfg/);
   match(r.stdout, /--datastore-file PATH/);
   match(r.stdout, /--once/);
+  match(r.stdout, /--apply/);
 });
 
-Deno.test("felix accepts -c, --config-file=, --datastore-file and --hostname; without --once it stops: no dataplane yet", async () => {
-  for (
-    const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--hostname", "n"], [
-      "--datastore-file",
-      "/r.yaml",
-    ]]
-  ) {
-    const r = await felix(...args);
+Deno.test("felix accepts -c, --config-file= and --hostname, starts, and without a usable datastore exits 1", async () => {
+  for (const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--hostname", "n"]]) {
+    const r = await felix(...args, "--hostname", "n");
     equal(r.code, 1, args.join(" "));
-    equal(r.stderr, "felix: only --once is implemented so far (no dataplane yet); see --help.\n");
+    match(r.stderr, /\[INFO\] Starting felix hostname=n\n/);
+    match(r.stderr, /\nfelix: Cannot (sync from|create the) .*datastore/);
   }
+});
+
+Deno.test("felix rejects --apply without --once with exit 2", async () => {
+  const r = await felix("--apply");
+  equal(r.code, 2);
+  equal(r.stderr, 'felix: Option "--apply" needs "--once". Run "felix --help" for the options.\n');
 });
 
 Deno.test("felix rejects an empty --hostname with exit 2", async () => {

@@ -70,6 +70,7 @@ Deno.test("felix --once on the demo cluster computes node-1's endpoints, tiers a
     "vteps",
     "ipPools",
     "encapsulation",
+    "dataplane",
   ]);
   // Only node-1's pods with IPs are local endpoints; node-2's pods only feed IP sets.
   const eps = Object.values(doc.endpoints);

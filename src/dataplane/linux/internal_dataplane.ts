@@ -21,8 +21,12 @@ export interface InternalDataplaneOptions {
   readonly resyncIntervalMs?: number;
   /** First retry delay after a failed apply (default 100 ms, doubling to 30 s). */
   readonly retryBaseMs?: number;
+  /** Delay before calling managers with pending work again (default 1 s). */
+  readonly pendingRetryMs?: number;
   /** Called after every successful apply (tests, health, status). */
   readonly onApplied?: (stats: ApplyStats) => void;
+  /** Called after every failed apply, with the error and the failures in a row so far. */
+  readonly onApplyFailed?: (error: unknown, attempt: number) => void;
 }
 
 /** What one apply did. */
@@ -39,7 +43,9 @@ export class InternalDataplane {
   readonly #applyIntervalMs: number;
   readonly #resyncIntervalMs: number;
   readonly #retryBaseMs: number;
+  readonly #pendingRetryMs: number;
   readonly #onApplied: ((s: ApplyStats) => void) | undefined;
+  readonly #onApplyFailed: ((e: unknown, attempt: number) => void) | undefined;
   #inSync = false;
   #appliedOnce = false;
   #pendingMessages = 0;
@@ -47,6 +53,7 @@ export class InternalDataplane {
   #running: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #resyncTimer: ReturnType<typeof setInterval> | undefined;
+  #pendingTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
   #lastApply = 0;
   #closed = false;
@@ -58,7 +65,9 @@ export class InternalDataplane {
     this.#applyIntervalMs = options.applyIntervalMs ?? 100;
     this.#resyncIntervalMs = options.resyncIntervalMs ?? 90_000;
     this.#retryBaseMs = options.retryBaseMs ?? 100;
+    this.#pendingRetryMs = options.pendingRetryMs ?? 1000;
     this.#onApplied = options.onApplied;
+    this.#onApplyFailed = options.onApplyFailed;
     if (this.#resyncIntervalMs > 0) {
       this.#resyncTimer = setInterval(() => this.resync(), this.#resyncIntervalMs);
     }
@@ -139,12 +148,25 @@ export class InternalDataplane {
       this.#running = undefined;
       this.#lastApply = performance.now();
       this.#schedule(delay);
+      this.#onApplyFailed?.(e, this.#failures);
       return;
     }
     this.#running = undefined;
     this.#lastApply = performance.now();
+    this.#schedulePendingRetry();
     if (this.#dirty) this.#schedule(0);
     else if (this.#isSettled()) this.#wake();
+  }
+
+  /** Managers waiting for something (an interface to appear) get another apply later. */
+  #schedulePendingRetry(): void {
+    if (this.#closed || this.#pendingTimer !== undefined) return;
+    if (!this.#managers.some((m) => m.hasPendingWork?.() === true)) return;
+    this.#pendingTimer = setTimeout(() => {
+      this.#pendingTimer = undefined;
+      this.#dirty = true;
+      this.#schedule(0);
+    }, this.#pendingRetryMs);
   }
 
   async #applyAll(): Promise<void> {
@@ -163,6 +185,8 @@ export class InternalDataplane {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     clearInterval(this.#resyncTimer);
+    clearTimeout(this.#pendingTimer);
+    this.#pendingTimer = undefined;
     await this.#running?.catch(() => {});
     for (const m of this.#managers) await m.close?.();
     this.#wake();

@@ -18,6 +18,12 @@ export interface Manager {
   onUpdate(msg: ToDataplane): void;
   /** Program what is dirty. Called by the loop after a batch, in registration order. */
   completeDeferredWork(): Promise<void>;
+  /**
+   * True when some work waits for something that is not an error (a workload interface that does
+   * not exist yet): the loop calls `completeDeferredWork` again after a while, without counting a
+   * failure and without holding up `settled()`.
+   */
+  hasPendingWork?(): boolean;
   /** Forget what is believed programmed and re-read the kernel at the next apply (drift repair). */
   markForResync?(): void;
   /** Release OS resources (sockets, monitors). */

@@ -1,0 +1,76 @@
+/**
+ * The Linux dataplane's composition: which managers run, in which order, over which OS access.
+ * Managers record in `onUpdate` and program in `completeDeferredWork`, called in list order; the
+ * nftables manager renders what the others recorded, so it comes last.
+ *
+ * @module
+ */
+import type { ConfigValues } from "../config/config_values.ts";
+import type { Log } from "../lib/log.ts";
+import { EndpointManager } from "../dataplane/linux/endpoint_manager.ts";
+import { HostIPsManager } from "../dataplane/linux/host_ips_manager.ts";
+import { type AddressSource, IpCommandAddresses } from "../dataplane/linux/interface_addrs.ts";
+import { IPSetsManager } from "../dataplane/linux/ipsets_manager.ts";
+import type { Manager } from "../dataplane/linux/manager.ts";
+import { MasqManager } from "../dataplane/linux/masq_manager.ts";
+import { NftablesManager } from "../dataplane/linux/nftables_manager.ts";
+import { PolicyManager } from "../dataplane/linux/policy_manager.ts";
+import { RenderState } from "../dataplane/linux/render_state.ts";
+import { ProcSysctl, type SysctlWriter } from "../dataplane/linux/sysctl.ts";
+import { LibnftablesExecutor, type NftExecutor } from "../dataplane/nftables/nft_executor.ts";
+import { rulesConfigFrom } from "../dataplane/rules/render_input.ts";
+
+/** OS access the managers use; each defaults to the real one. */
+export interface DataplaneDeps {
+  readonly executor?: NftExecutor;
+  readonly sysctl?: SysctlWriter;
+  readonly addresses?: AddressSource;
+  /**
+   * Record only (`felix --once` without `--apply`): no sysctls, no address dumps; this host's
+   * addresses come from its Node resource. The nftables executor is never called.
+   */
+  readonly offline?: boolean;
+}
+
+/** The managers of the Linux dataplane, in apply order; the nftables manager is last. */
+export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDeps = {}): Manager[] {
+  const state = new RenderState(rulesConfigFrom(config));
+  const online = deps.offline !== true;
+  const addresses = online ? deps.addresses ?? new IpCommandAddresses() : undefined;
+  const sysctl = online ? deps.sysctl ?? new ProcSysctl() : undefined;
+  const prefixes = config.InterfacePrefix.length > 0 ? config.InterfacePrefix : ["cali"];
+  return [
+    new IPSetsManager({ state }),
+    new PolicyManager({ state }),
+    new EndpointManager({
+      state,
+      ipv6Enabled: config.Ipv6Support,
+      log,
+      ...(sysctl === undefined ? {} : { sysctl }),
+      ...(addresses === undefined ? {} : { addresses }),
+    }),
+    new MasqManager({ state }),
+    new HostIPsManager({
+      state,
+      hostname: config.FelixHostname,
+      interfacePrefixes: prefixes,
+      externalNodesCIDRs: config.ExternalNodesCIDRList,
+      log,
+      ...(addresses === undefined ? {} : { addresses }),
+    }),
+    // Routing managers (routes, VXLAN, IPIP) go here, before the nftables manager.
+    new NftablesManager({
+      state,
+      config,
+      executor: deps.executor ?? new LibnftablesExecutor(),
+      log,
+    }),
+  ];
+}
+
+/** The nftables manager of a list built by `buildManagers`. */
+export function nftablesManagerOf(managers: readonly Manager[]): NftablesManager {
+  const m = managers.find((x): x is NftablesManager => x instanceof NftablesManager);
+  if (m === undefined) throw new TypeError("Cannot find the nftables manager in the list");
+  return m;
+}

@@ -1,0 +1,115 @@
+/**
+ * Local workload and host endpoints (upstream's endpoint manager): records them into the render
+ * state, sets the per-interface sysctls of workload interfaces (retrying interfaces that do not
+ * exist yet), and resolves which interface each host endpoint applies to.
+ *
+ * @module
+ */
+import type { Log } from "../../lib/log.ts";
+import { NULL_LOG } from "../../lib/log.ts";
+import type { HostEndpoint, ToDataplane } from "../../proto/messages.ts";
+import { workloadEndpointIdString } from "../rules/render_input.ts";
+import { needsAddresses, resolveHostEndpoints } from "./hep_resolver.ts";
+import type { AddressSource, InterfaceAddrs } from "./interface_addrs.ts";
+import type { Manager } from "./manager.ts";
+import type { RenderState } from "./render_state.ts";
+import type { SysctlWriter } from "./sysctl.ts";
+import { WorkloadSysctls } from "./workload_sysctls.ts";
+
+/** Options of `EndpointManager`. */
+export interface EndpointManagerOptions {
+  readonly state: RenderState;
+  /** Where workload sysctls go; without one, none are written (`--once` rendering). */
+  readonly sysctl?: SysctlWriter;
+  /** The host's addresses, for host endpoints given by expected IPs only. */
+  readonly addresses?: AddressSource;
+  readonly ipv6Enabled: boolean;
+  readonly log?: Log;
+}
+
+/** Workload and host endpoints. */
+export class EndpointManager implements Manager {
+  readonly name = "endpoints";
+  readonly #state: RenderState;
+  readonly #log: Log;
+  readonly #sysctls: WorkloadSysctls | undefined;
+  readonly #addresses: AddressSource | undefined;
+  /** Workload endpoint id -> interface name. */
+  readonly #wepIfaces = new Map<string, string>();
+  readonly #heps = new Map<string, HostEndpoint>();
+  #hostAddrs: readonly InterfaceAddrs[] = [];
+  #addrsStale = true;
+
+  constructor(options: EndpointManagerOptions) {
+    this.#state = options.state;
+    this.#log = options.log ?? NULL_LOG;
+    this.#addresses = options.addresses;
+    this.#sysctls = options.sysctl === undefined ? undefined : new WorkloadSysctls({
+      sysctl: options.sysctl,
+      ipv6Enabled: options.ipv6Enabled,
+      log: this.#log,
+    });
+  }
+
+  onUpdate(msg: ToDataplane): void {
+    switch (msg.type) {
+      case "WorkloadEndpointUpdate": {
+        const id = workloadEndpointIdString(msg.id);
+        const ep = msg.endpoint;
+        this.#state.setWorkloadEndpoint(id, ep);
+        this.#setIface(id, ep.name);
+        this.#sysctls?.set(ep.name, {
+          hasIPv6: ep.ipv6Nets.length > 0,
+          allowSpoofing: ep.allowSpoofedSourcePrefixes.length > 0,
+        });
+        return;
+      }
+      case "WorkloadEndpointRemove": {
+        const id = workloadEndpointIdString(msg.id);
+        this.#state.setWorkloadEndpoint(id, undefined);
+        this.#setIface(id, undefined);
+        return;
+      }
+      case "HostEndpointUpdate":
+        this.#heps.set(msg.id, msg.endpoint);
+        this.#resolveHeps();
+        return;
+      case "HostEndpointRemove":
+        if (this.#heps.delete(msg.id)) this.#resolveHeps();
+        return;
+    }
+  }
+
+  /** Track interface names; an interface no endpoint uses any more drops out of the sysctls. */
+  #setIface(id: string, name: string | undefined): void {
+    const old = this.#wepIfaces.get(id);
+    if (name === undefined) this.#wepIfaces.delete(id);
+    else this.#wepIfaces.set(id, name);
+    if (old !== undefined && old !== name && ![...this.#wepIfaces.values()].includes(old)) {
+      this.#sysctls?.delete(old);
+    }
+  }
+
+  #resolveHeps(): void {
+    this.#state.setHostEndpoints(resolveHostEndpoints(this.#heps, this.#hostAddrs));
+  }
+
+  async completeDeferredWork(): Promise<void> {
+    if (this.#addresses !== undefined && this.#addrsStale && needsAddresses(this.#heps)) {
+      this.#hostAddrs = await this.#addresses.list();
+      this.#addrsStale = false;
+      this.#resolveHeps();
+    }
+    await this.#sysctls?.apply();
+  }
+
+  /** Interfaces still waiting to appear keep the loop coming back. */
+  hasPendingWork(): boolean {
+    return this.#sysctls?.hasPending ?? false;
+  }
+
+  markForResync(): void {
+    this.#addrsStale = true;
+    this.#sysctls?.requeueAll();
+  }
+}
