@@ -13,9 +13,12 @@
  *   default tier (or none) has a leading `default.` stripped from the CR name (how releases before
  *   3.30 stored it); policies in other tiers keep the CR name.
  *
+ * Also the object's source and {@linkcode CacheItem} for the shared `WatchCache`.
+ *
  * @module
  */
 import { CRD_GROUP, type KubeResourceType } from "./kubernetes_resources.ts";
+import type { CacheItem } from "./watch_cache.ts";
 
 /** The annotation Calico's clients keep the v3 ObjectMeta in, on `crd.projectcalico.org/v1` CRs. */
 export const METADATA_ANNOTATION = "projectcalico.org/metadata";
@@ -158,4 +161,26 @@ export function prepareObject(type: KubeResourceType, raw: unknown): PreparedObj
   const meta = crdMetadata(type, raw["metadata"] as JsonRecord, raw["spec"], subject);
   if (!meta.ok) return { ok: false, message: meta.message, identity };
   return { ok: true, doc: { ...doc, metadata: meta.metadata }, identity };
+}
+
+/**
+ * The cache source of an object: the type's collection path, then `<namespace>/<name>` or
+ * `<name>` (e.g. `/api/v1/pods/prod/web-1`). Every source of a type starts with `<path>/`.
+ */
+export function objectSource(type: KubeResourceType, id: ObjectIdentity): string {
+  return `${type.path}/${id.namespace === "" ? "" : `${id.namespace}/`}${id.name}`;
+}
+
+/** An object as a {@linkcode CacheItem}, or undefined when it has no `metadata.name`. */
+export function cacheItem(type: KubeResourceType, raw: unknown): CacheItem | undefined {
+  const id = objectIdentity(raw);
+  if (id === undefined) return undefined;
+  return {
+    source: objectSource(type, id),
+    revision: id.resourceVersion,
+    read: () => {
+      const p = prepareObject(type, raw);
+      return p.ok ? { ok: true, doc: p.doc } : { ok: false, message: p.message };
+    },
+  };
 }

@@ -4,16 +4,15 @@
  * custom resources, converts them with the injected {@linkcode DocumentConverter} and keeps the
  * calc graph's input exact through watch drops, 410 relists and outages. Rules in DESIGN.md.
  *
- * This module imports npm:@kubernetes/client-node (about 80 MB of RSS); the datastore factory
+ * This module imports npm:@kubernetes/client-node (about 75 MB of RSS); the datastore factory
  * loads it with a dynamic import only when `DatastoreType` is `kubernetes`.
  *
  * @module
  */
 import type { Log } from "../lib/log.ts";
 import { NULL_LOG } from "../lib/log.ts";
-import { BUILT_IN_DOCUMENTS } from "./built_ins.ts";
 import type { DocumentConverter } from "./document_converter.ts";
-import { KubernetesCache } from "./kubernetes_cache.ts";
+import { cacheItem, objectIdentity, objectSource } from "./kubernetes_crd_metadata.ts";
 import { loadKubeConfig } from "./kubernetes_kubeconfig.ts";
 import {
   type CalicoApiGroup,
@@ -32,7 +31,9 @@ import {
   type WatcherTiming,
 } from "./kubernetes_watcher.ts";
 import { toBatches } from "./kv_diff.ts";
-import type { Syncer, SyncerCallbacks, SyncStatus } from "./syncer.ts";
+import type { ParseError, Syncer, SyncerCallbacks, SyncStatus } from "./syncer.ts";
+import { type CacheChange, type CacheItem, type CacheResult, WatchCache } from "./watch_cache.ts";
+import type { KVUpdate } from "../model/kv.ts";
 
 export type { CalicoApiGroup } from "./kubernetes_resources.ts";
 export type { WatcherTiming } from "./kubernetes_watcher.ts";
@@ -77,7 +78,11 @@ export class KubernetesSyncer implements Syncer {
   readonly #cb: SyncerCallbacks;
   readonly #log: Log;
   readonly #timing: WatcherTiming;
-  readonly #cache: KubernetesCache;
+  readonly #cache: WatchCache;
+  /** Watch events of the current chunk, applied together at its end. */
+  #pending: CacheChange[] = [];
+  /** Updates not sent yet (none may be sent before `resync-in-progress`). */
+  #outbox: KVUpdate[] = [];
   readonly #abort = new AbortController();
   #types: readonly KubeResourceType[] = [];
   readonly #synced = new Set<string>();
@@ -92,12 +97,9 @@ export class KubernetesSyncer implements Syncer {
     this.#cb = opts.callbacks;
     this.#log = opts.log ?? NULL_LOG;
     this.#timing = { ...DEFAULT_TIMING, ...opts.timing };
-    this.#cache = new KubernetesCache({
+    this.#cache = new WatchCache({
       convert: opts.convert,
-      report: {
-        error: (p) => this.#stopped || this.#cb.onParseError?.(p),
-        warning: (p) => this.#stopped || this.#cb.onWarning?.(p),
-      },
+      ...(opts.builtIns === undefined ? {} : { builtIns: opts.builtIns }),
     });
   }
 
@@ -142,7 +144,6 @@ export class KubernetesSyncer implements Syncer {
     const group = await this.#chooseGroup(transport, env);
     if (this.#stopped) return;
     this.#types = kubernetesResourceTypes(group);
-    this.#cache.setBuiltIns(this.#opts.builtIns ?? BUILT_IN_DOCUMENTS);
     const hooks = this.#hooks();
     await Promise.all(this.#types.map((type) =>
       new ResourceWatcher({
@@ -207,17 +208,55 @@ export class KubernetesSyncer implements Syncer {
         if (this.#status === "in-sync") this.#setStatus("resync-in-progress");
       },
       listed: (type, items) => {
-        this.#cache.replace(type, items);
+        const listed = items.flatMap((raw) => this.#item(type, raw) ?? []);
+        this.#publish(this.#cache.replace(listed, `${type.path}/`));
         this.#synced.add(type.id);
-        this.#flush();
         if (this.#synced.size === this.#types.length && this.#status !== "in-sync") {
           this.#setStatus("in-sync");
         }
       },
-      added: (type, object) => this.#cache.upsert(type, object),
-      deleted: (type, object) => this.#cache.remove(type, object),
-      flush: () => this.#flush(),
+      added: (type, object) => {
+        const item = this.#item(type, object);
+        if (item !== undefined) this.#pending.push({ type: "put", item });
+      },
+      deleted: (type, object) => {
+        const id = objectIdentity(object);
+        if (id !== undefined) {
+          this.#pending.push({ type: "delete", source: objectSource(type, id) });
+        }
+      },
+      flush: () => {
+        if (this.#pending.length === 0) return;
+        const changes = this.#pending;
+        this.#pending = [];
+        this.#publish(this.#cache.apply(changes));
+      },
     };
+  }
+
+  /** The cache item of an object; an object without a name is reported and skipped. */
+  #item(type: KubeResourceType, raw: unknown): CacheItem | undefined {
+    const item = cacheItem(type, raw);
+    if (item === undefined) {
+      this.#report(this.#cb.onParseError, {
+        source: type.path,
+        kind: type.kind,
+        message: `${type.kind} from ${type.path} has no metadata.name; skipped`,
+      });
+    }
+    return item;
+  }
+
+  #report(to: ((p: ParseError) => void) | undefined, problem: ParseError): void {
+    if (!this.#stopped) to?.call(this.#cb, problem);
+  }
+
+  /** Report a cache result's problems, then send its updates (when allowed). */
+  #publish(result: CacheResult): void {
+    for (const p of result.problems) this.#report(this.#cb.onParseError, p);
+    for (const w of result.warnings) this.#report(this.#cb.onWarning, w);
+    this.#outbox = this.#outbox.concat(result.updates);
+    this.#flush();
   }
 
   /** Send queued updates, unless nothing may be sent yet. */
@@ -225,7 +264,9 @@ export class KubernetesSyncer implements Syncer {
     if (this.#stopped || this.#status === undefined || this.#status === "wait-for-datastore") {
       return;
     }
-    for (const batch of toBatches(this.#cache.takeUpdates())) {
+    const updates = this.#outbox;
+    this.#outbox = [];
+    for (const batch of toBatches(updates)) {
       if (!this.#stopped) this.#cb.onUpdates(batch);
     }
   }

@@ -141,7 +141,7 @@ Deno.test("KubernetesSyncer relists on an HTTP 410 and sends only the vanished a
     const seen = rec.take().filter((e) => e.type === "updates").flatMap((e) => view([e]));
     deepEqual(
       seen.map((b) => (b as [string, unknown][]).map(([p, v]) => [p, v === null ? null : "set"])),
-      [[[wepPath("node-a", "prod", "keep"), "set"], [wepPath("node-a", "prod", "gone"), null]]],
+      [[[wepPath("node-a", "prod", "gone"), null], [wepPath("node-a", "prod", "keep"), "set"]]],
     );
   });
 });

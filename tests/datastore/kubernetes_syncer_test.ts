@@ -34,6 +34,15 @@ function field(value: unknown, name: string): unknown {
     : undefined;
 }
 
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+    return "";
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** A pass-through value without the metadata fields an API server stamps. */
 function withoutServerFields(value: unknown): unknown {
   const meta = field(value, "metadata") as Record<string, unknown>;
@@ -156,6 +165,7 @@ Deno.test("KubernetesSyncer reports a bad object, treats it as absent and keeps 
     server.apply(namespace("prod"));
     server.apply(pod("prod", "good", { ip: "10.65.0.4" }));
     server.apply(pod("prod", "bad", { ip: "10.65.0.300" }));
+    server.apply({ apiVersion: "v1", kind: "Namespace", metadata: { labels: { x: "y" } } });
     server.apply(crd("GlobalNetworkPolicy", {
       name: "broken",
       annotations: { "projectcalico.org/metadata": "{" },
@@ -164,11 +174,22 @@ Deno.test("KubernetesSyncer reports a bad object, treats it as absent and keeps 
     const errors = rec.events.flatMap((e) => (e.type === "error" ? [e.error] : []));
     errors.sort((a, b) => a.source.localeCompare(b.source));
     deepEqual(errors.map((e) => [e.source, e.kind, e.namespace, e.name]), [
-      ['GlobalNetworkPolicy "broken"', "GlobalNetworkPolicy", undefined, "broken"],
-      ['Pod "prod/bad"', "Pod", "prod", "bad"],
+      ["/api/v1/namespaces", "Namespace", undefined, undefined],
+      ["/api/v1/pods/prod/bad", "Pod", "prod", "bad"],
+      [
+        "/apis/crd.projectcalico.org/v1/globalnetworkpolicies/broken",
+        undefined,
+        undefined,
+        undefined,
+      ],
     ]);
-    ok(errors[0]?.message.startsWith('GlobalNetworkPolicy "broken": metadata.annotations['));
+    equal(errors[0]?.message, "Namespace from /api/v1/namespaces has no metadata.name; skipped");
     ok(errors[1]?.message.includes('"10.65.0.300"'), String(errors[1]?.message));
+    equal(
+      errors[2]?.message,
+      'GlobalNetworkPolicy "broken": metadata.annotations["projectcalico.org/metadata"]: cannot ' +
+        `parse "{" as JSON: ${jsonError("{")}`,
+    );
     const good = wepPath("node-a", "prod", "good");
     const bad = wepPath("node-a", "prod", "bad");
     ok(stateOf(rec).has(good));
@@ -178,7 +199,7 @@ Deno.test("KubernetesSyncer reports a bad object, treats it as absent and keeps 
     await waitUntil("the fixed pod", () => stateOf(rec).has(bad));
     server.apply(pod("prod", "bad", { ip: "not-an-ip" }));
     await waitUntil("the broken pod to be deleted", () => !stateOf(rec).has(bad));
-    equal(rec.events.filter((e) => e.type === "error").length, 3);
+    equal(rec.events.filter((e) => e.type === "error").length, 4);
     ok(stateOf(rec).has(good));
   });
 });
