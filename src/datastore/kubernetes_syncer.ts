@@ -104,7 +104,7 @@ export class KubernetesSyncer implements Syncer {
   }
 
   /**
-   * Report `wait-for-datastore`, load the kubeconfig and start listing. Throws a `TypeError`
+   * Report `wait-for-datastore`, load the kubeconfig and start listing. Rejects with a `TypeError`
    * when no usable Kubernetes configuration is found; does not wait for the server.
    */
   start(): Promise<void> {
