@@ -131,6 +131,38 @@ function toJS(doc: Document): { readonly value: unknown } | { readonly error: st
  * - `[]` or a `List` with `items: []` is a complete file with no resources.
  */
 export function readDocuments(path: string, text: string): FileRead {
+  return readJSON(path, text) ?? readYAML(path, text);
+}
+
+/**
+ * Fast path for a file that is one JSON text: `JSON.parse` is an order of magnitude faster and
+ * lighter than the YAML parser on large files. Items of a top-level array or List get the line of
+ * the document (1); anything that does not parse as JSON goes the YAML way, which reports
+ * locations and applies the mid-write rule.
+ */
+function readJSON(path: string, text: string): FileRead | undefined {
+  const head = text.trimStart()[0];
+  if (head !== "{" && head !== "[") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const base = { path, document: 0, line: 1 };
+  const items = Array.isArray(value) ? value : isListObject(value) ? value.items : undefined;
+  if (!Array.isArray(value) && !isListObject(value)) {
+    return { ok: true, documents: [{ location: base, value }], problems: [] };
+  }
+  if (items === undefined || items === null) return undefined; // let the YAML path explain
+  if (!Array.isArray(items)) {
+    return { ok: true, documents: [{ location: base, value }], problems: [] };
+  }
+  const documents = items.map((item, i) => ({ location: { ...base, item: i }, value: item }));
+  return { ok: true, documents, problems: [] };
+}
+
+function readYAML(path: string, text: string): FileRead {
   const counter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: counter, prettyErrors: true });
   const used = [...docs.entries()].filter(([, d]) => !isBlank(d.contents) || d.errors.length > 0);

@@ -51,20 +51,6 @@ export interface KubernetesOptions {
   readonly apiGroup?: "crd.projectcalico.org/v1" | "projectcalico.org/v3";
 }
 
-/** A datastore type this build cannot sync from. */
-export class UnsupportedDatastoreError extends Error {
-  readonly datastoreType: DatastoreType;
-
-  constructor(datastoreType: DatastoreType) {
-    super(
-      `Cannot sync from datastore type "${datastoreType}": it is not supported yet; use ` +
-        `DatastoreType "file" with DatastoreFile (or --datastore-file)`,
-    );
-    this.name = "UnsupportedDatastoreError";
-    this.datastoreType = datastoreType;
-  }
-}
-
 function fileSyncer(opts: CreateSyncerOptions, convert: DocumentConverter): Syncer {
   const paths = opts.files ?? [];
   if (paths.length === 0) {
@@ -98,19 +84,27 @@ async function etcdSyncer(opts: CreateSyncerOptions, convert: DocumentConverter)
   });
 }
 
-/**
- * The Kubernetes syncer is not wired yet: it will be loaded here with a dynamic `import()` of
- * `./kubernetes_syncer.ts`, so that a file or etcd agent never loads npm:@kubernetes/client-node.
- */
-function kubernetesSyncer(_opts: CreateSyncerOptions): Promise<Syncer> {
-  return Promise.reject(new UnsupportedDatastoreError("kubernetes"));
+/** Loads npm:@kubernetes/client-node only now: a file or etcd agent never pays for it. */
+async function kubernetesSyncer(
+  opts: CreateSyncerOptions,
+  convert: DocumentConverter,
+): Promise<Syncer> {
+  const { KubernetesSyncer } = await import("./kubernetes_syncer.ts");
+  const k = opts.kubernetes ?? {};
+  return new KubernetesSyncer({
+    convert,
+    callbacks: opts.callbacks,
+    ...(opts.log === undefined ? {} : { log: opts.log }),
+    ...(k.kubeconfig === undefined ? {} : { kubeconfig: k.kubeconfig }),
+    ...(k.apiGroup === undefined ? {} : { apiGroup: k.apiGroup }),
+  });
 }
 
 /**
  * A syncer for `datastoreType`, with the real converter. The etcd syncer (and npm:etcd3) is
  * loaded on first use. `file` needs at least one path in `files`, `etcdv3` an endpoint in
- * `etcd`; both reject with a `TypeError` otherwise. `kubernetes` rejects with
- * {@linkcode UnsupportedDatastoreError} until its syncer is wired in.
+ * `etcd`; both reject with a `TypeError` otherwise. The Kubernetes syncer (and its client) is
+ * loaded on first use too; it finds its configuration when started (kubeconfig or in-cluster).
  */
 export async function createSyncer(opts: CreateSyncerOptions): Promise<Syncer> {
   const convert = createResourceConverter(
@@ -122,6 +116,6 @@ export async function createSyncer(opts: CreateSyncerOptions): Promise<Syncer> {
     case "etcdv3":
       return await etcdSyncer(opts, convert);
     case "kubernetes":
-      return await kubernetesSyncer(opts);
+      return await kubernetesSyncer(opts, convert);
   }
 }

@@ -4,12 +4,7 @@
  */
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
-import {
-  createResourceConverter,
-  createSyncer,
-  FileSyncer,
-  UnsupportedDatastoreError,
-} from "../../src/datastore/mod.ts";
+import { createResourceConverter, createSyncer, FileSyncer } from "../../src/datastore/mod.ts";
 import { isKV } from "../../src/model/kv.ts";
 import { docs, loadWithFactory, redact } from "./fixtures.ts";
 import { SyncRecorder, withTempDir } from "./sync_recorder.ts";
@@ -128,7 +123,7 @@ Deno.test("createResourceConverter names pod interfaces with the first Interface
   }
 });
 
-Deno.test("createSyncer makes a FileSyncer for file and an EtcdSyncer for etcdv3, needs a file or an endpoint, refuses kubernetes for now", async () => {
+Deno.test("createSyncer makes a FileSyncer for file, an EtcdSyncer for etcdv3 and a KubernetesSyncer for kubernetes; file and etcd need a file or an endpoint", async () => {
   const callbacks = new SyncRecorder().callbacks;
   const file = await createSyncer({ datastoreType: "file", files: ["/x.yaml"], callbacks });
   ok(file instanceof FileSyncer);
@@ -148,9 +143,6 @@ Deno.test("createSyncer makes a FileSyncer for file and an EtcdSyncer for etcdv3
     message: "Cannot create the etcdv3 datastore without an endpoint: set EtcdEndpoints (or " +
       "EtcdAddr and EtcdScheme, or ETCD_ENDPOINTS)",
   });
-  await rejects(() => createSyncer({ datastoreType: "kubernetes", callbacks }), (e: unknown) => {
-    ok(e instanceof UnsupportedDatastoreError);
-    equal(e.datastoreType, "kubernetes");
-    return true;
-  });
+  const k8s = await createSyncer({ datastoreType: "kubernetes", callbacks });
+  equal(k8s.constructor.name, "KubernetesSyncer");
 });
