@@ -13,11 +13,15 @@
  */
 import type { ProbeOutcome, ProbeProcess } from "./probe_client.ts";
 
-/** A participant: a probe process and the addresses others reach it at. */
+/**
+ * A participant: a probe process and the addresses others reach it at. With `bound`, its own
+ * TCP/UDP probes leave from those addresses too (a namespace with several addresses).
+ */
 export interface Peer {
   readonly probe: ProbeProcess;
   readonly ipv4: string;
   readonly ipv6?: string;
+  readonly bound?: boolean;
 }
 
 /** The verdict a cell expects. */
@@ -81,11 +85,12 @@ export function probeCell(
     throw new TypeError(`Matrix cell "${cellLabel(c)}" names no known prober`);
   }
   const host = target(peers, c);
+  const source = from.bound === true ? (c.family === 6 ? from.ipv6 : from.ipv4) : undefined;
   switch (c.proto) {
     case "tcp":
-      return from.probe.tcp(host, c.port ?? 0, timeoutMs);
+      return from.probe.tcp(host, c.port ?? 0, timeoutMs, source);
     case "udp":
-      return from.probe.udp(host, c.port ?? 0, timeoutMs);
+      return from.probe.udp(host, c.port ?? 0, timeoutMs, source);
     case "icmp":
       return from.probe.icmp(host, c.icmpType ?? (c.family === 6 ? 128 : 8), timeoutMs);
   }

@@ -9,7 +9,7 @@ import { assertMatrix, type Cell } from "./matrix.ts";
 import { k8sNp } from "./resources.ts";
 import { Scene } from "./scene.ts";
 import { agentSkip } from "./skip.ts";
-import { eventually, median, nowMs, report, sleep } from "./wait.ts";
+import { median, nowMs, report, sleep } from "./wait.ts";
 
 const AGENT_SKIP = await agentSkip();
 const RUNS = 3;
@@ -47,7 +47,8 @@ Deno.test({
     try {
       await scene.writeDatastore([]);
       const daemon = scene.startDaemon();
-      await eventually(() => assertMatrix("start", scene.peers, [cell("allow")]), 30_000);
+      await daemon.waitForLog(/Dataplane in sync/, 30_000);
+      await assertMatrix("start", scene.peers, [cell("allow")]);
       const client = scene.peers.get("client")!.probe;
       const flips: Record<"deny" | "allow", number[]> = { deny: [], allow: [] };
       for (let i = 0; i < 2 * RUNS; i++) {

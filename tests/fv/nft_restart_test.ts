@@ -9,7 +9,7 @@ import { assertMatrix, type Cell } from "./matrix.ts";
 import { k8sNp } from "./resources.ts";
 import { Scene } from "./scene.ts";
 import { agentSkip } from "./skip.ts";
-import { eventually, report, sleep } from "./wait.ts";
+import { report, sleep } from "./wait.ts";
 
 const AGENT_SKIP = await agentSkip();
 
@@ -48,7 +48,8 @@ Deno.test({
     try {
       await scene.writeDatastore([SRV_POLICY]);
       const first = scene.startDaemon();
-      await eventually(() => assertMatrix("first start", scene.peers, CELLS), 30_000);
+      await first.waitForLog(/Dataplane in sync/, 30_000);
+      await assertMatrix("first start", scene.peers, CELLS);
       const client = scene.peers.get("client")!.probe;
       const other = scene.peers.get("other")!.probe;
       await client.hold("10.65.12.2", 8080);
@@ -62,10 +63,11 @@ Deno.test({
       ok(stopped.signal !== "SIGKILL", `felix ignored SIGTERM:\n${first.log.slice(-2000)}`);
       await sleep(1000);
       const second = scene.startDaemon();
-      // The new agent has programmed once it has applied after in-sync; give it time, then
-      // keep hammering a little longer.
-      await eventually(() => assertMatrix("after restart", scene.peers, CELLS), 30_000);
-      await sleep(3000);
+      // The rules left by the first agent still hold the matrix; wait for the second one to
+      // have programmed (its first apply after in-sync), then keep hammering a little longer.
+      await second.waitForLog(/Dataplane in sync/, 30_000);
+      await assertMatrix("after restart", scene.peers, CELLS);
+      await sleep(2000);
       ok(second.exited === undefined, `the second felix exited:\n${second.log.slice(-2000)}`);
 
       const hammered = await Promise.all([client.hammerStop(), other.hammerStop()]);

@@ -14,11 +14,8 @@ import { eventually, report, sleep } from "./wait.ts";
 
 const AGENT_SKIP = await agentSkip();
 
-/** Refresh parameters, in seconds, for a fast resync. */
-const FAST_REFRESH = {
-  FELIX_NFTABLESREFRESHINTERVAL: "1",
-  FELIX_IPSETSREFRESHINTERVAL: "1",
-};
+/** NftablesRefreshInterval (seconds): the period of the dataplane's full resync. */
+const FAST_REFRESH = { FELIX_NFTABLESREFRESHINTERVAL: "1" };
 
 const PODS = [
   { name: "client", ns: "alpha", ipv4: "10.65.11.1", ipv6: "fd65::b01", labels: { app: "client" } },
@@ -71,8 +68,9 @@ Deno.test({
       await scene.writeDatastore([SRV_POLICY]);
       await execIn(ns, "nft", ["-f", "-"], FOREIGN);
       const foreign = await nft(ns, ["-a", "list", "table", "ip", "foreign"]);
-      scene.startDaemon(FAST_REFRESH);
-      await eventually(() => assertMatrix("programmed", scene.peers, CELLS), 30_000);
+      const daemon = scene.startDaemon(FAST_REFRESH);
+      await daemon.waitForLog(/Dataplane in sync/, 30_000);
+      await assertMatrix("programmed", scene.peers, CELLS);
       const v4 = await nft(ns, ["-s", "list", "table", "ip", "calico"]);
       const v6 = await nft(ns, ["-s", "list", "table", "ip6", "calico"]);
 

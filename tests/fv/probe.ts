@@ -5,8 +5,10 @@
  *
  * - `{op:"serve", tcp:[ports], udp:[ports]}`: listen (dual-stack) on each port. A TCP server
  *   writes the client's address as it saw it plus `\n`, then echoes every byte; a UDP server
- *   answers each datagram with the sender's address.
- * - `{op:"tcp"|"udp", host, port, timeoutMs}`: one connection/datagram; `{result, peer}` where
+ *   (one socket per local address, so answers leave from the address asked) answers each
+ *   datagram with the sender's address.
+ * - `{op:"tcp"|"udp", host, port, timeoutMs, source?}`: one connection/datagram (from the local
+ *   address `source` when given); `{result, peer}` where
  *   `result` is `ok` (the server answered), `timeout`, `refused` or `error`, and `peer` is the
  *   source address the server saw.
  * - `{op:"icmp", host, type, timeoutMs}`: ICMP echo (8/128) or timestamp (13).
@@ -20,6 +22,7 @@
  *
  * @module
  */
+import * as net from "node:net";
 import { icmpProbe, type IcmpRequestType } from "./probe_icmp.ts";
 
 /** One probe answer. */
@@ -72,14 +75,29 @@ function serveTcp(port: number): void {
   })();
 }
 
+/** This namespace's addresses, link-local v6 excepted. */
+function localAddresses(): string[] {
+  const all = Deno.networkInterfaces().map((i) => i.address);
+  return [...new Set(all)].filter((a) => !a.startsWith("fe80:"));
+}
+
+/**
+ * One socket per local address (not a wildcard one): an answer then leaves from the address the
+ * request went to, which conntrack (and so NAT) needs to match it.
+ */
 function serveUdp(port: number): void {
-  const sock = Deno.listenDatagram({ transport: "udp", hostname: "::", port });
+  for (const hostname of localAddresses()) serveUdpOn(hostname, port);
+}
+
+function serveUdpOn(hostname: string, port: number): void {
+  const sock = Deno.listenDatagram({ transport: "udp", hostname, port });
   closers.push(() => sock.close());
   void (async () => {
     try {
       for await (const [, addr] of sock) {
         const a = addr as Deno.NetAddr;
-        await sock.send(encoder.encode(normalise(a.hostname) + "\n"), a);
+        // An answer that cannot leave (no route back) must not end the server.
+        await sock.send(encoder.encode(normalise(a.hostname) + "\n"), a).catch(() => {});
       }
     } catch {
       // Closed.
@@ -110,7 +128,44 @@ async function readLine(conn: Deno.TcpConn): Promise<string> {
   return text.trim();
 }
 
-async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<Outcome> {
+/** A TCP probe from a chosen source address (node:net can bind the local side). */
+function tcpProbeFrom(
+  host: string,
+  port: number,
+  source: string,
+  timeoutMs: number,
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port, localAddress: source });
+    let data = "";
+    let done = false;
+    const finish = (o: Outcome) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => finish({ result: "timeout" }), timeoutMs);
+    sock.on("data", (d: Uint8Array) => {
+      data += decoder.decode(d);
+      if (data.includes("\n")) finish({ result: "ok", peer: data.trim() });
+    });
+    sock.on("error", (e: Error & { code?: string }) =>
+      finish(
+        e.code === "ECONNREFUSED" ? { result: "refused" } : { result: "error", detail: e.message },
+      ));
+    sock.on("close", () => finish({ result: "error", detail: "closed before the greeting" }));
+  });
+}
+
+async function tcpProbe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  source?: string,
+): Promise<Outcome> {
+  if (source !== undefined) return await tcpProbeFrom(host, port, source, timeoutMs);
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -134,10 +189,15 @@ async function tcpProbe(host: string, port: number, timeoutMs: number): Promise<
   }
 }
 
-async function udpProbe(host: string, port: number, timeoutMs: number): Promise<Outcome> {
+async function udpProbe(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  source?: string,
+): Promise<Outcome> {
   const sock = Deno.listenDatagram({
     transport: "udp",
-    hostname: host.includes(":") ? "::" : "0.0.0.0",
+    hostname: source ?? (host.includes(":") ? "::" : "0.0.0.0"),
     port: 0,
   });
   let timedOut = false;
@@ -299,12 +359,13 @@ function str(cmd: Command, key: string): string {
 function cellProbe(cmd: Command): () => Promise<Outcome> {
   const host = str(cmd, "host");
   const timeoutMs = num(cmd, "timeoutMs", 500);
+  const source = typeof cmd.source === "string" ? cmd.source : undefined;
   const op = cmd.op === "hammer" || cmd.op === "until" ? str(cmd, "proto") : cmd.op;
   switch (op) {
     case "tcp":
-      return () => tcpProbe(host, num(cmd, "port"), timeoutMs);
+      return () => tcpProbe(host, num(cmd, "port"), timeoutMs, source);
     case "udp":
-      return () => udpProbe(host, num(cmd, "port"), timeoutMs);
+      return () => udpProbe(host, num(cmd, "port"), timeoutMs, source);
     case "icmp":
       return async () => ({
         result: await icmpProbe(host, num(cmd, "type") as IcmpRequestType, timeoutMs),

@@ -95,14 +95,14 @@ export class ProbeProcess {
     await this.send({ op: "serve", tcp, udp });
   }
 
-  /** One TCP connection attempt. */
-  async tcp(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
-    return outcome(await this.send({ op: "tcp", host, port, timeoutMs }));
+  /** One TCP connection attempt (from the local address `source` when given). */
+  async tcp(host: string, port: number, timeoutMs: number, source?: string): Promise<ProbeOutcome> {
+    return outcome(await this.send({ op: "tcp", host, port, timeoutMs, source }));
   }
 
-  /** One UDP request/answer. */
-  async udp(host: string, port: number, timeoutMs: number): Promise<ProbeOutcome> {
-    return outcome(await this.send({ op: "udp", host, port, timeoutMs }));
+  /** One UDP request/answer (from the local address `source` when given). */
+  async udp(host: string, port: number, timeoutMs: number, source?: string): Promise<ProbeOutcome> {
+    return outcome(await this.send({ op: "udp", host, port, timeoutMs, source }));
   }
 
   /** One ICMP request (8 = echo, 13 = timestamp, 128 = ICMPv6 echo). */

@@ -5,7 +5,8 @@
  *
  * Peers for the matrix: every pod by name, `host` (the host namespace at its uplink address),
  * `outside` (the outside namespace on the uplink) and `internet` (the outside namespace's
- * off-link address, reached through the host's default route).
+ * off-link address, reached through the host's default route; probes from `internet` leave from
+ * that address).
  *
  * @module
  */
@@ -109,7 +110,12 @@ export class Scene {
     await this.#startProbe("outside", t.outsideNs, UPLINK.outsideV4, UPLINK.outsideV6);
     const out = this.peers.get("outside");
     if (out !== undefined) {
-      this.peers.set("internet", { ...out, ipv4: UPLINK.internetV4, ipv6: UPLINK.internetV6 });
+      this.peers.set("internet", {
+        ...out,
+        ipv4: UPLINK.internetV4,
+        ipv6: UPLINK.internetV6,
+        bound: true,
+      });
     }
   }
 
