@@ -56,7 +56,9 @@ export class RoutingAgent {
     const deadline = Date.now() + timeoutMs;
     while (this.events.filter((e) => e.applied !== undefined).length < n) {
       if (Date.now() > deadline) {
-        throw new Error(`Agent did not apply ${n} time(s) in ${timeoutMs} ms: ${await this.#tail()}`);
+        throw new Error(
+          `Agent did not apply ${n} time(s) in ${timeoutMs} ms: ${await this.#tail()}`,
+        );
       }
       await new Promise<void>((r) => {
         this.#waiters.push(r);
@@ -66,8 +68,16 @@ export class RoutingAgent {
   }
 
   async #tail(): Promise<string> {
-    const err = await Promise.race([this.#stderr, new Promise<string>((r) => setTimeout(() => r("(running)"), 10))]);
+    const err = await Promise.race([
+      this.#stderr,
+      new Promise<string>((r) => setTimeout(() => r("(running)"), 10)),
+    ]);
     return err.slice(-2000);
+  }
+
+  /** The agent's log (complete once it has exited). */
+  stderr(): Promise<string> {
+    return this.#stderr;
   }
 
   /** SIGTERM, wait for exit; the exit line's route totals. */
@@ -107,7 +117,18 @@ export class TwoHosts {
     let b: Topology | undefined;
     try {
       b = await Topology.create({ outsideRoutesToPods: false });
-      await ipIn(a.hostNs, ["link", "add", "eth1", "type", "veth", "peer", "name", "eth1", "netns", b.hostNs]);
+      await ipIn(a.hostNs, [
+        "link",
+        "add",
+        "eth1",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth1",
+        "netns",
+        b.hostNs,
+      ]);
       await ipIn(a.hostNs, ["addr", "add", "192.168.77.1/24", "dev", "eth1"]);
       await ipIn(b.hostNs, ["addr", "add", "192.168.77.2/24", "dev", "eth1"]);
       await ipIn(a.hostNs, ["link", "set", "eth1", "up"]);
@@ -172,7 +193,16 @@ export async function routesIn(ns: string): Promise<string[]> {
 
 /** Permanent ARP and FDB entries on `vxlan.calico` in a namespace, as text lines. */
 export async function vtepEntriesIn(ns: string): Promise<string[]> {
-  const arp = await run("ip", ["-n", ns, "neigh", "show", "dev", "vxlan.calico", "nud", "permanent"]);
+  const arp = await run("ip", [
+    "-n",
+    ns,
+    "neigh",
+    "show",
+    "dev",
+    "vxlan.calico",
+    "nud",
+    "permanent",
+  ]);
   const fdb = await run("bridge", ["-n", ns, "fdb", "show", "dev", "vxlan.calico"]);
   return [
     ...arp.split("\n").filter((l) => l.trim() !== "").map((l) => `arp ${l.trim()}`),
