@@ -12,6 +12,10 @@ export function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 /** The nested / byte-order flag bits of an attribute type. */
 const NLA_TYPE_MASK = 0x3fff;
 
@@ -75,28 +79,23 @@ export class NlWriter {
     return this.pad();
   }
   attrU8(type: number, v: number): this {
-    return this.attr(type, Uint8Array.of(v & 0xff));
+    return this.u16(5).u16(type).u8(v & 0xff).pad();
   }
   attrU16(type: number, v: number): this {
-    const b = new Uint8Array(2);
-    new DataView(b.buffer).setUint16(0, v, true);
-    return this.attr(type, b);
+    return this.u16(6).u16(type).u16(v).pad();
   }
   /** A 16-bit attribute in network byte order (ports). */
   attrBe16(type: number, v: number): this {
-    return this.attr(type, Uint8Array.of((v >> 8) & 0xff, v & 0xff));
+    return this.u16(6).u16(type).u8((v >> 8) & 0xff).u8(v & 0xff).pad();
   }
   attrU32(type: number, v: number): this {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setUint32(0, v >>> 0, true);
-    return this.attr(type, b);
+    return this.u16(8).u16(type).u32(v);
   }
   /** A NUL-terminated string attribute. */
   attrString(type: number, s: string): this {
-    const text = new TextEncoder().encode(s);
-    const b = new Uint8Array(text.length + 1);
-    b.set(text);
-    return this.attr(type, b);
+    const text = ENCODER.encode(s);
+    this.u16(4 + text.length + 1).u16(type).bytes(text).u8(0);
+    return this.pad();
   }
   /** A nested attribute whose content `fill` writes. */
   nest(type: number, fill: (w: this) => void): this {
@@ -170,7 +169,7 @@ export class AttrSet {
     const d = this.#byType.get(type);
     if (d === undefined) return undefined;
     const nul = d.indexOf(0);
-    return new TextDecoder().decode(nul < 0 ? d : d.subarray(0, nul));
+    return DECODER.decode(nul < 0 ? d : d.subarray(0, nul));
   }
   ip(type: number): string | undefined {
     const d = this.#byType.get(type);
@@ -201,6 +200,11 @@ export function ipFromBytes(b: Uint8Array): string {
 
 /** The bytes of an address; a bad address throws. */
 export function ipToBytes(ip: string): Uint8Array {
+  const q = DOTTED_QUAD.exec(ip);
+  if (q !== null) {
+    const b = Uint8Array.of(+q[1]!, +q[2]!, +q[3]!, +q[4]!);
+    if (b[0] === +q[1]! && b[1] === +q[2]! && b[2] === +q[3]! && b[3] === +q[4]!) return b;
+  }
   const a = parseIP(ip);
   if (a === undefined) throw new TypeError(`Cannot encode IP address "${ip}": not an address`);
   return a.bytes;
