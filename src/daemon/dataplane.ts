@@ -19,6 +19,7 @@ import { RenderState } from "../dataplane/linux/render_state.ts";
 import { ProcSysctl, type SysctlWriter } from "../dataplane/linux/sysctl.ts";
 import { LibnftablesExecutor, type NftExecutor } from "../dataplane/nftables/nft_executor.ts";
 import { rulesConfigFrom } from "../dataplane/rules/render_input.ts";
+import { createRoutingManagers } from "../dataplane/routing/mod.ts";
 
 /** OS access the managers use; each defaults to the real one. */
 export interface DataplaneDeps {
@@ -58,7 +59,8 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
       log,
       ...(addresses === undefined ? {} : { addresses }),
     }),
-    // Routing managers (routes, VXLAN, IPIP) go here, before the nftables manager.
+    // Routing managers (MTU file, tunl0, VXLAN devices and VTEP entries, routes) over rtnetlink.
+    ...(online ? createRoutingManagers({ config, log }) : []),
     new NftablesManager({
       state,
       config,
