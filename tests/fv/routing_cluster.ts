@@ -85,8 +85,12 @@ function pod(p: FvPod): unknown {
   };
 }
 
-/** Every document of the cluster. */
-export function clusterDocuments(nodes: readonly FvNode[], pods: readonly FvPod[]): unknown[] {
+/** Every document of the cluster, then `extra` (policies, configuration). */
+export function clusterDocuments(
+  nodes: readonly FvNode[],
+  pods: readonly FvPod[],
+  extra: readonly unknown[] = [],
+): unknown[] {
   const namespaces = [...new Set(pods.map((p) => p.namespace))];
   return [
     {
@@ -116,6 +120,7 @@ export function clusterDocuments(nodes: readonly FvNode[], pods: readonly FvPod[
     ...nodes.map(node),
     ...nodes.map(block),
     ...pods.map(pod),
+    ...extra,
   ];
 }
 
@@ -124,8 +129,9 @@ export async function writeCluster(
   path: string,
   nodes: readonly FvNode[],
   pods: readonly FvPod[],
+  extra: readonly unknown[] = [],
 ): Promise<void> {
   const tmp = `${path}.tmp`;
-  await Deno.writeTextFile(tmp, JSON.stringify(clusterDocuments(nodes, pods), null, 1));
+  await Deno.writeTextFile(tmp, JSON.stringify(clusterDocuments(nodes, pods, extra), null, 1));
   await Deno.rename(tmp, path);
 }

@@ -142,9 +142,13 @@ export class TwoHosts {
     }
   }
 
-  /** Write the datastore. */
-  writeCluster(nodes: readonly FvNode[], pods: readonly FvPod[]): Promise<void> {
-    return writeCluster(this.datastore, nodes, pods);
+  /** Write the datastore (`extra`: more documents, e.g. policies). */
+  writeCluster(
+    nodes: readonly FvNode[],
+    pods: readonly FvPod[],
+    extra: readonly unknown[] = [],
+  ): Promise<void> {
+    return writeCluster(this.datastore, nodes, pods, extra);
   }
 
   /** Wire a pod's namespace to its host as the CNI plugin does, minus the host route. */
