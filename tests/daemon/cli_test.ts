@@ -41,12 +41,18 @@ Deno.test("felix --help lists the config-file, datastore-file, once and apply op
   match(r.stdout, /--apply/);
 });
 
-Deno.test("felix accepts -c, --config-file= and --hostname, starts, and without a usable datastore exits 1", async () => {
-  for (const args of [["-c", "/tmp/f.cfg"], ["--config-file=/x.cfg", "--hostname", "n"]]) {
-    const r = await felix(...args, "--hostname", "n");
-    equal(r.code, 1, args.join(" "));
-    match(r.stderr, /\[INFO\] Starting felix hostname=n\n/);
-    match(r.stderr, /\nfelix: Cannot find the Kubernetes API server: set KUBECONFIG/);
+Deno.test("felix accepts -c and --config-file=, and without --once stops at a fatal config value with exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const cfg = `${dir}/felix.cfg`;
+    await Deno.writeTextFile(cfg, "[global]\nInterfacePrefix = bad prefix!\n");
+    for (const args of [["-c", cfg], [`--config-file=${cfg}`, "--hostname", "n"]]) {
+      const r = await felix(...args);
+      equal(r.code, 1, args.join(" "));
+      match(r.stderr, /^felix: Cannot start with this configuration: .*InterfacePrefix/m);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
 
