@@ -37,6 +37,9 @@ export interface DataplaneDeps {
 export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDeps = {}): Manager[] {
   const state = new RenderState(rulesConfigFrom(config));
   const online = deps.offline !== true;
+  if (online && config.NFTablesMode === "Disabled") {
+    log.warn("NFTablesMode is Disabled, but this build has no iptables backend; using nftables");
+  }
   const addresses = online ? deps.addresses ?? new IpCommandAddresses() : undefined;
   const sysctl = online ? deps.sysctl ?? new ProcSysctl() : undefined;
   const prefixes = config.InterfacePrefix.length > 0 ? config.InterfacePrefix : ["cali"];

@@ -139,7 +139,7 @@ export class NftReconciler {
     const script = plan.commands.join("\n") + "\n";
     await this.#executor.run(script);
     this.#believed = state;
-    this.#logPlan(plan.summary, plan.commands.length, readBack);
+    this.#logPlan(plan.summary, { commands: plan.commands.length, bytes: script.length }, readBack);
     return {
       table: this.name,
       summary: plan.summary,
@@ -149,13 +149,17 @@ export class NftReconciler {
     };
   }
 
-  #logPlan(summary: PlanSummary, commands: number, readBack: boolean): void {
-    const fields = { table: this.name, commands, ...summary };
+  /** One line per transaction: its size (commands, bytes) and what it did. */
+  #logPlan(
+    summary: PlanSummary,
+    size: { commands: number; bytes: number },
+    readBack: boolean,
+  ): void {
+    const fields = { table: this.name, ...size, ...summary };
     if (summary.rebuilt) this.#log.warn("Rebuilt the nftables table whole", fields);
     else if (readBack && this.#applies > 0 && this.#failures === 0) {
       this.#log.warn("Repaired drift found by the nftables resync", fields);
-    } else if (this.#applies === 0) this.#log.info("Programmed the nftables table", fields);
-    else this.#log.debug("Programmed the nftables table", fields);
+    } else this.#log.info("Programmed the nftables table", fields);
   }
 
   #nothing(
