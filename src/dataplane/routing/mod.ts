@@ -23,6 +23,7 @@ export type { NetlinkHandle } from "./netlink_handle.ts";
 export { IfaceMonitor, kernelIfaceEvents } from "../linux/iface_monitor.ts";
 export type { IfaceListener, IfaceState, LinkChange } from "../linux/iface_monitor.ts";
 export { DEFAULT_MTU_FILE } from "./mtu_file_manager.ts";
+export { NetlinkAddresses } from "../linux/iface_addresses.ts";
 
 /** Options of `createRoutingManagers`. */
 export interface RoutingManagersOptions {

@@ -1,6 +1,7 @@
 /** `IfaceMonitor`: state from dumps and events, what listeners hear. */
 import { deepEqual, equal } from "node:assert/strict";
 import { IfaceMonitor } from "../../../src/dataplane/linux/iface_monitor.ts";
+import { NetlinkAddresses } from "../../../src/dataplane/linux/iface_addresses.ts";
 import { fakeHost } from "./route_fixtures.ts";
 
 function recorder(m: IfaceMonitor): string[] {
@@ -89,4 +90,21 @@ Deno.test("IfaceMonitor unsubscribe stops delivery and a throwing listener does 
   off();
   m.handle([{ kind: "link", op: "new", link: nl.addLink("cali3") }]);
   deepEqual(seen, ["lo", "eth0"]);
+});
+
+Deno.test("NetlinkAddresses lists interfaces with their addresses from dumps or a monitor", async () => {
+  const nl = fakeHost();
+  const cali = nl.addLink("cali1");
+  nl.putAddr({ family: 10, prefixLen: 64, index: cali.index, local: "fe80::ecee:eeff:feee:eeee" });
+  const want = [
+    { name: "lo", addrs: [] },
+    { name: "eth0", addrs: ["192.168.77.1"] },
+    { name: "cali1", addrs: ["fe80::ecee:eeff:feee:eeee"] },
+  ];
+  deepEqual(await new NetlinkAddresses({ netlink: nl }).list(), want);
+  const m = new IfaceMonitor({ netlink: nl });
+  m.start();
+  const dumps = nl.dumps.addr;
+  deepEqual(await new NetlinkAddresses({ monitor: m }).list(), want);
+  equal(nl.dumps.addr, dumps, "the monitor's state needs no dump");
 });
