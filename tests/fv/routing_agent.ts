@@ -2,7 +2,8 @@
  * A routing-only agent for the two-host FV, run inside a host namespace with
  * `ip netns exec <host> deno run -A tests/fv/routing_agent.ts --datastore-file F --hostname H
  * [--mtu-file P] [--resync-ms N]`: the file datastore (watched) feeds the calc graph, whose
- * messages drive an internal dataplane holding only the routing managers. It prints one JSON
+ * messages drive an internal dataplane holding only the routing managers; `--resync-ms` sets both
+ * the loop's resync and `RouteRefreshInterval`. It prints one JSON
  * line per apply on stdout (`{"applied":n,"first":bool}`) and route-table totals on exit
  * (SIGTERM); logs go to stderr. Routes stay in place when it exits, as Felix's do.
  *
@@ -53,6 +54,8 @@ const log: Log = {
 };
 
 const config = new Config({ hostname });
+const resyncMs = Number(args.values["resync-ms"]);
+config.updateFrom("config-file", { RouteRefreshInterval: String(resyncMs / 1000) });
 const managers = createRoutingManagers({
   config: config.values,
   log,
@@ -64,7 +67,7 @@ const dataplane: InternalDataplane = new InternalDataplane({
   managers,
   log,
   applyIntervalMs: 20,
-  resyncIntervalMs: Number(args.values["resync-ms"]),
+  resyncIntervalMs: resyncMs,
   onApplied: (s) =>
     write(Deno.stdout, JSON.stringify({ applied: ++applies, first: s.firstAfterInSync })),
 });

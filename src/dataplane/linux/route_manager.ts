@@ -4,7 +4,8 @@
  * (`routes_renderer.ts`) and hands them to one `RouteTable` per family (main table), which
  * reconciles with the kernel. It listens to the interface monitor: a workload interface that
  * comes up gets its routes at once (through `requestApply`, or an apply of its own when the loop
- * offers no hook), and routes held back by the grace period are retried when it ends.
+ * offers no hook), and routes held back by the grace period are retried when it ends. Every
+ * `RouteRefreshInterval` (90 s; 0 disables) it re-reads links and routes and repairs drift.
  *
  * @module
  */
@@ -68,6 +69,7 @@ export class RouteManager implements Manager {
   #appliedOnce = false;
   #graceTimer: ReturnType<typeof setTimeout> | undefined;
   #kickTimer: ReturnType<typeof setTimeout> | undefined;
+  #refreshTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RouteManagerOptions) {
     this.#o = options;
@@ -94,6 +96,10 @@ export class RouteManager implements Manager {
         log: this.#log,
       }),
     }));
+    const refreshMs = c.RouteRefreshInterval * 1000;
+    if (refreshMs > 0) {
+      this.#refreshTimer = setInterval(() => this.#interfacesChanged(), refreshMs);
+    }
     this.#unsubscribe = options.ifaces?.subscribe({
       onLinkChange: () => this.#interfacesChanged(),
       onAddrsChange: () => {
@@ -268,6 +274,8 @@ export class RouteManager implements Manager {
     this.#unsubscribe?.();
     clearTimeout(this.#graceTimer);
     clearTimeout(this.#kickTimer);
+    clearInterval(this.#refreshTimer);
+    this.#refreshTimer = undefined;
     this.#graceTimer = undefined;
     this.#kickTimer = undefined;
     return Promise.resolve();

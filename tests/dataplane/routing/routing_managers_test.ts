@@ -253,3 +253,19 @@ Deno.test("VXLAN manager removes the device when VXLAN is off after in-sync", as
     await stop(a);
   }
 });
+
+Deno.test("route manager re-reads the kernel every RouteRefreshInterval and repairs drift", async () => {
+  const nl = hostWithWorkload();
+  const a = await startAgent(nl, configFor({ RouteRefreshInterval: "0.05" }));
+  try {
+    a.dp.onMessages(cluster());
+    await settle(a);
+    const before = mainRoutes(nl);
+    const blackhole = nl.routes().find((r) => r.type === 6)!;
+    nl.exec({ action: "delete", obj: { kind: "route", route: blackhole } });
+    await new Promise((r) => setTimeout(r, 150));
+    deepEqual(mainRoutes(nl), before);
+  } finally {
+    await stop(a);
+  }
+});
