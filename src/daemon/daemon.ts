@@ -2,8 +2,8 @@
  * `felix` without `--once`: the long-running agent. Bootstrap config, start the syncer, buffer
  * its updates until the datastore is in sync and ready, then apply the datastore's config, build
  * the calc graph and the dataplane, and from then on feed every batch through the graph to the
- * dataplane. It runs until SIGTERM/SIGINT (exit 0), until a config change needs a restart
- * (exit 129, `RESTART_EXIT_CODE`), or until the datastore stops being ready (exit 1); each time
+ * dataplane. It runs until SIGTERM/SIGINT (exit 0), until a config change or SIGHUP needs a
+ * restart (exit 129, `RESTART_EXIT_CODE`), or until the datastore stops being ready (exit 1); each time
  * it stops the syncer and closes the dataplane first. Our nftables tables stay programmed across
  * a restart, so traffic keeps its verdicts while the agent is down.
  *
@@ -170,8 +170,11 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   const onSignal = (name: string) => () => d.stop(0, `Received ${name}`);
   const term = onSignal("SIGTERM");
   const int = onSignal("SIGINT");
+  // Upstream treats SIGHUP as "reload config": a graceful exit with the restart code.
+  const hup = () => d.stop(RESTART_EXIT_CODE, "Received SIGHUP (reload configuration)");
   Deno.addSignalListener("SIGTERM", term);
   Deno.addSignalListener("SIGINT", int);
+  Deno.addSignalListener("SIGHUP", hup);
   let syncer: Syncer | undefined;
   try {
     o.log.info("Starting felix", { hostname: config.values.FelixHostname });
@@ -193,5 +196,6 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     await d.close(syncer);
     Deno.removeSignalListener("SIGTERM", term);
     Deno.removeSignalListener("SIGINT", int);
+    Deno.removeSignalListener("SIGHUP", hup);
   }
 }

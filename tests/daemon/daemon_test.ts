@@ -146,6 +146,18 @@ Deno.test({
 
 Deno.test({
   ...ROOT,
+  name: "felix exits 129 on SIGHUP (reload configuration), as upstream does",
+  fn: () =>
+    scenario(cluster({ a: "10.65.0.1" }), async (ns, file, dir) => {
+      const felix = new Felix(ns, file, dir);
+      await felix.waitFor("Dataplane in sync");
+      equal(await felix.exit("SIGHUP"), 129, felix.log);
+      match(felix.log, /reason="Received SIGHUP \(reload configuration\)" exitCode=129/);
+    }),
+});
+
+Deno.test({
+  ...ROOT,
   name: "felix exits 129 when a restart-on-change parameter changes in the datastore",
   fn: () =>
     scenario(cluster({ a: "10.65.0.1" }), async (ns, file, dir) => {
