@@ -9,7 +9,7 @@ import type { ConfigValues } from "../config/config_values.ts";
 import type { Log } from "../lib/log.ts";
 import { EndpointManager } from "../dataplane/linux/endpoint_manager.ts";
 import { HostIPsManager } from "../dataplane/linux/host_ips_manager.ts";
-import { type AddressSource, IpCommandAddresses } from "../dataplane/linux/interface_addrs.ts";
+import type { AddressSource } from "../dataplane/linux/interface_addrs.ts";
 import { IPSetsManager } from "../dataplane/linux/ipsets_manager.ts";
 import type { Manager } from "../dataplane/linux/manager.ts";
 import { MasqManager } from "../dataplane/linux/masq_manager.ts";
@@ -19,7 +19,13 @@ import { RenderState } from "../dataplane/linux/render_state.ts";
 import { ProcSysctl, type SysctlWriter } from "../dataplane/linux/sysctl.ts";
 import { LibnftablesExecutor, type NftExecutor } from "../dataplane/nftables/nft_executor.ts";
 import { rulesConfigFrom } from "../dataplane/rules/render_input.ts";
-import { createRoutingManagers } from "../dataplane/routing/mod.ts";
+import {
+  createRoutingManagers,
+  IfaceMonitor,
+  kernelIfaceEvents,
+  NetlinkAddresses,
+} from "../dataplane/routing/mod.ts";
+import { RtnlClient } from "../../native/netlink.ts";
 
 /** OS access the managers use; each defaults to the real one. */
 export interface DataplaneDeps {
@@ -40,7 +46,10 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
   if (online && config.NFTablesMode === "Disabled") {
     log.warn("NFTablesMode is Disabled, but this build has no iptables backend; using nftables");
   }
-  const addresses = online ? deps.addresses ?? new IpCommandAddresses() : undefined;
+  const kernel = online ? interfaces(config, log) : undefined;
+  const addresses = online
+    ? deps.addresses ?? new NetlinkAddresses({ monitor: kernel!.ifaces })
+    : undefined;
   const sysctl = online ? deps.sysctl ?? new ProcSysctl() : undefined;
   const prefixes = config.InterfacePrefix.length > 0 ? config.InterfacePrefix : ["cali"];
   return [
@@ -63,7 +72,10 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
       ...(addresses === undefined ? {} : { addresses }),
     }),
     // Routing managers (MTU file, tunl0, VXLAN devices and VTEP entries, routes) over rtnetlink.
-    ...(online ? createRoutingManagers({ config, log }) : []),
+    ...(kernel === undefined ? [] : [
+      ...createRoutingManagers({ config, log, netlink: kernel.netlink, ifaces: kernel.ifaces }),
+      kernel.closer,
+    ]),
     new NftablesManager({
       state,
       config,
@@ -71,6 +83,31 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
       log,
     }),
   ];
+}
+
+/**
+ * One rtnetlink client and one interface monitor for the whole dataplane: the routing managers,
+ * the endpoint manager and the host-IP manager all see the same, live view of the interfaces
+ * and their addresses (no `ip` process, no polling).
+ */
+function interfaces(config: ConfigValues, log: Log): {
+  netlink: RtnlClient;
+  ifaces: IfaceMonitor;
+  closer: Manager;
+} {
+  const netlink = RtnlClient.open({ timeoutMs: config.NetlinkTimeoutSecs * 1000 });
+  const ifaces = new IfaceMonitor({ netlink, log, events: kernelIfaceEvents(log) });
+  ifaces.start();
+  const closer: Manager = {
+    name: "interfaces",
+    onUpdate() {},
+    completeDeferredWork: () => Promise.resolve(),
+    async close() {
+      await ifaces.close();
+      netlink.close();
+    },
+  };
+  return { netlink, ifaces, closer };
 }
 
 /** The nftables manager of a list built by `buildManagers`. */
