@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { HostIPsManager } from "../../../src/dataplane/linux/host_ips_manager.ts";
-import { parseIpAddrJson, StaticAddresses } from "../../../src/dataplane/linux/interface_addrs.ts";
+import { StaticAddresses } from "../../../src/dataplane/linux/interface_addrs.ts";
 import { RenderState } from "../../../src/dataplane/linux/render_state.ts";
 import { rulesConfigFrom } from "../../../src/dataplane/rules/render_input.ts";
 import { Config } from "../../../src/config/mod.ts";
@@ -69,16 +69,4 @@ Deno.test("HostIPsManager reads this host's addresses, without workload interfac
   m.markForResync();
   await m.completeDeferredWork();
   deepEqual(state.snapshot().hostIPs, ["10.99.0.7"]);
-});
-
-Deno.test("parseIpAddrJson reads interface names and local addresses", () => {
-  const text = JSON.stringify([
-    { ifindex: 1, ifname: "lo", addr_info: [{ family: "inet", local: "127.0.0.1", prefixlen: 8 }] },
-    { ifindex: 2, ifname: "eth0", addr_info: [] },
-    { ifindex: 3 },
-  ]);
-  deepEqual(parseIpAddrJson(text), [
-    { name: "lo", addrs: ["127.0.0.1"] },
-    { name: "eth0", addrs: [] },
-  ]);
 });
