@@ -4,10 +4,8 @@
  *
  * @module
  */
-import { AttrSet, ipToBytes, macToBytes, NlWriter } from "./netlink_attrs.ts";
+import { AttrSet, headerView, ipToBytes, macToBytes, NlWriter, present } from "./netlink_attrs.ts";
 import { IFA, NDA, SIZE } from "./netlink_consts.ts";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** An interface address. */
 export interface AddrMsg {
@@ -37,27 +35,21 @@ export function encodeAddr(m: AddrMsg): Uint8Array<ArrayBuffer> {
 
 /** Decode the payload of an address message. */
 export function decodeAddr(payload: Uint8Array): AddrMsg {
-  if (payload.length < SIZE.IFADDRMSG) {
-    throw new RangeError(`Cannot parse an address message: ${payload.length} bytes, need 8`);
-  }
-  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const out: Mutable<AddrMsg> = {
+  const v = headerView(payload, SIZE.IFADDRMSG, "an address");
+  const a = new AttrSet(payload.subarray(SIZE.IFADDRMSG));
+  return {
     family: v.getUint8(0),
     prefixLen: v.getUint8(1),
     flags: v.getUint8(2),
     scope: v.getUint8(3),
     index: v.getUint32(4, true),
+    ...present({
+      address: a.ip(IFA.ADDRESS),
+      local: a.ip(IFA.LOCAL),
+      label: a.string(IFA.LABEL),
+      broadcast: a.ip(IFA.BROADCAST),
+    }),
   };
-  const a = new AttrSet(payload.subarray(SIZE.IFADDRMSG));
-  const address = a.ip(IFA.ADDRESS);
-  const local = a.ip(IFA.LOCAL);
-  const label = a.string(IFA.LABEL);
-  const broadcast = a.ip(IFA.BROADCAST);
-  if (address !== undefined) out.address = address;
-  if (local !== undefined) out.local = local;
-  if (label !== undefined) out.label = label;
-  if (broadcast !== undefined) out.broadcast = broadcast;
-  return out;
 }
 
 /** The address an `AddrMsg` stands for: `IFA_LOCAL` if present, else `IFA_ADDRESS`. */
@@ -94,25 +86,19 @@ export function encodeNeigh(m: NeighMsg): Uint8Array<ArrayBuffer> {
 
 /** Decode the payload of a neighbour message. */
 export function decodeNeigh(payload: Uint8Array): NeighMsg {
-  if (payload.length < SIZE.NDMSG) {
-    throw new RangeError(`Cannot parse a neighbour message: ${payload.length} bytes, need 12`);
-  }
-  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const out: Mutable<NeighMsg> = {
+  const v = headerView(payload, SIZE.NDMSG, "a neighbour");
+  const a = new AttrSet(payload.subarray(SIZE.NDMSG));
+  return {
     family: v.getUint8(0),
     index: v.getInt32(4, true),
     state: v.getUint16(8, true),
     flags: v.getUint8(10),
     type: v.getUint8(11),
+    ...present({
+      dst: a.ip(NDA.DST),
+      lladdr: a.mac(NDA.LLADDR),
+      port: a.be16(NDA.PORT),
+      vni: a.u32(NDA.VNI),
+    }),
   };
-  const a = new AttrSet(payload.subarray(SIZE.NDMSG));
-  const dst = a.ip(NDA.DST);
-  const lladdr = a.mac(NDA.LLADDR);
-  const port = a.be16(NDA.PORT);
-  const vni = a.u32(NDA.VNI);
-  if (dst !== undefined) out.dst = dst;
-  if (lladdr !== undefined) out.lladdr = lladdr;
-  if (port !== undefined) out.port = port;
-  if (vni !== undefined) out.vni = vni;
-  return out;
 }

@@ -157,6 +157,11 @@ export class AttrSet {
     const d = this.#byType.get(type);
     return d === undefined || d.length < 1 ? undefined : d[0]!;
   }
+  /** A u8 flag as a boolean (non-zero is true). */
+  bool(type: number): boolean | undefined {
+    const v = this.u8(type);
+    return v === undefined ? undefined : v !== 0;
+  }
   u32(type: number): number | undefined {
     const d = this.#byType.get(type);
     return d === undefined || d.length < 4 ? undefined : readU32(d, 0);
@@ -183,6 +188,29 @@ export class AttrSet {
     const d = this.#byType.get(type);
     return d === undefined ? undefined : new AttrSet(d);
   }
+}
+
+/**
+ * A view of a message payload; throws when it is shorter than its fixed header (`size` bytes).
+ * `what` names the message in the error: "a link" gives "Cannot parse a link message: ...".
+ */
+export function headerView(payload: Uint8Array, size: number, what: string): DataView {
+  if (payload.length < size) {
+    throw new RangeError(`Cannot parse ${what} message: ${payload.length} bytes, need ${size}`);
+  }
+  return new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+}
+
+/**
+ * The members of `fields` that are not undefined: an attribute missing from a message leaves its
+ * field absent in the decoded object (never present and undefined).
+ */
+export function present<T extends Record<string, unknown>>(
+  fields: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k] = v;
+  return out as { [K in keyof T]?: Exclude<T[K], undefined> };
 }
 
 /** Read a little-endian u32. */

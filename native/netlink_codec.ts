@@ -41,55 +41,54 @@ export type RtnlObject =
 /** One rtnetlink object message: an object and whether it is new/changed or deleted. */
 export type RtnlMessage = RtnlObject & { readonly op: RtnlOp };
 
+/** The message types that create/change (`new`) and remove (`del`) each kind of object. */
+const OBJECT_TYPES: Readonly<Record<RtnlObject["kind"], Readonly<Record<RtnlOp, number>>>> = {
+  link: { new: RTM.NEWLINK, del: RTM.DELLINK },
+  addr: { new: RTM.NEWADDR, del: RTM.DELADDR },
+  route: { new: RTM.NEWROUTE, del: RTM.DELROUTE },
+  neigh: { new: RTM.NEWNEIGH, del: RTM.DELNEIGH },
+};
+
+function decodeObject(kind: RtnlObject["kind"], payload: Uint8Array): RtnlObject {
+  switch (kind) {
+    case "link":
+      return { kind, link: decodeLink(payload) };
+    case "addr":
+      return { kind, addr: decodeAddr(payload) };
+    case "route":
+      return { kind, route: decodeRoute(payload) };
+    case "neigh":
+      return { kind, neigh: decodeNeigh(payload) };
+  }
+}
+
+function encodeObject(o: RtnlObject): Uint8Array {
+  switch (o.kind) {
+    case "link":
+      return encodeLink(o.link);
+    case "addr":
+      return encodeAddr(o.addr);
+    case "route":
+      return encodeRoute(o.route);
+    case "neigh":
+      return encodeNeigh(o.neigh);
+  }
+}
+
 /** Decode an rtnetlink object message; undefined for other types (DONE, ERROR, ...). */
 export function decodeRtnl(m: NlMessage): RtnlMessage | undefined {
-  switch (m.type) {
-    case RTM.NEWLINK:
-    case RTM.DELLINK:
-      return {
-        kind: "link",
-        op: m.type === RTM.NEWLINK ? "new" : "del",
-        link: decodeLink(m.payload),
-      };
-    case RTM.NEWADDR:
-    case RTM.DELADDR:
-      return {
-        kind: "addr",
-        op: m.type === RTM.NEWADDR ? "new" : "del",
-        addr: decodeAddr(m.payload),
-      };
-    case RTM.NEWROUTE:
-    case RTM.DELROUTE:
-      return {
-        kind: "route",
-        op: m.type === RTM.NEWROUTE ? "new" : "del",
-        route: decodeRoute(m.payload),
-      };
-    case RTM.NEWNEIGH:
-    case RTM.DELNEIGH:
-      return {
-        kind: "neigh",
-        op: m.type === RTM.NEWNEIGH ? "new" : "del",
-        neigh: decodeNeigh(m.payload),
-      };
-    default:
-      return undefined;
+  for (const kind of Object.keys(OBJECT_TYPES) as RtnlObject["kind"][]) {
+    const types = OBJECT_TYPES[kind];
+    if (m.type === types.new || m.type === types.del) {
+      return { ...decodeObject(kind, m.payload), op: m.type === types.new ? "new" : "del" };
+    }
   }
+  return undefined;
 }
 
 /** The message type and payload of an object message. */
 export function rtnlPayload(msg: RtnlMessage): { type: number; payload: Uint8Array } {
-  const isNew = msg.op === "new";
-  switch (msg.kind) {
-    case "link":
-      return { type: isNew ? RTM.NEWLINK : RTM.DELLINK, payload: encodeLink(msg.link) };
-    case "addr":
-      return { type: isNew ? RTM.NEWADDR : RTM.DELADDR, payload: encodeAddr(msg.addr) };
-    case "route":
-      return { type: isNew ? RTM.NEWROUTE : RTM.DELROUTE, payload: encodeRoute(msg.route) };
-    case "neigh":
-      return { type: isNew ? RTM.NEWNEIGH : RTM.DELNEIGH, payload: encodeNeigh(msg.neigh) };
-  }
+  return { type: OBJECT_TYPES[msg.kind][msg.op], payload: encodeObject(msg) };
 }
 
 /** A whole object message (header included). */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AttrSet, ipToBytes, macToBytes, NlWriter } from "./netlink_attrs.ts";
+import { AttrSet, headerView, ipToBytes, macToBytes, NlWriter, present } from "./netlink_attrs.ts";
 import { IFLA, IFLA_INFO, IFLA_IPTUN, IFLA_VXLAN, SIZE, VETH_INFO_PEER } from "./netlink_consts.ts";
 
 /** VXLAN link data (`IFLA_VXLAN_*`). */
@@ -113,79 +113,64 @@ export function encodeLink(m: LinkMsg): Uint8Array<ArrayBuffer> {
 }
 
 function readVxlan(a: AttrSet): VxlanInfo {
-  const out: { -readonly [K in keyof VxlanInfo]: VxlanInfo[K] } = {};
-  const vni = a.u32(IFLA_VXLAN.ID);
-  const parent = a.u32(IFLA_VXLAN.LINK);
-  const local = a.ip(IFLA_VXLAN.LOCAL) ?? a.ip(IFLA_VXLAN.LOCAL6);
-  const learning = a.u8(IFLA_VXLAN.LEARNING);
-  const port = a.be16(IFLA_VXLAN.PORT);
-  const meta = a.u8(IFLA_VXLAN.COLLECT_METADATA);
-  if (vni !== undefined) out.vni = vni;
-  if (parent !== undefined) out.parentIndex = parent;
-  if (local !== undefined) out.local = local;
-  if (learning !== undefined) out.learning = learning !== 0;
-  if (port !== undefined) out.port = port;
-  if (meta !== undefined) out.collectMetadata = meta !== 0;
-  return out;
+  return present({
+    vni: a.u32(IFLA_VXLAN.ID),
+    parentIndex: a.u32(IFLA_VXLAN.LINK),
+    local: a.ip(IFLA_VXLAN.LOCAL) ?? a.ip(IFLA_VXLAN.LOCAL6),
+    learning: a.bool(IFLA_VXLAN.LEARNING),
+    port: a.be16(IFLA_VXLAN.PORT),
+    collectMetadata: a.bool(IFLA_VXLAN.COLLECT_METADATA),
+  });
 }
 
 function readIpip(a: AttrSet): IpipInfo {
-  const out: { -readonly [K in keyof IpipInfo]: IpipInfo[K] } = {};
-  const parent = a.u32(IFLA_IPTUN.LINK);
-  const local = a.ip(IFLA_IPTUN.LOCAL);
-  const remote = a.ip(IFLA_IPTUN.REMOTE);
-  if (parent !== undefined) out.parentIndex = parent;
-  if (local !== undefined) out.local = local;
-  if (remote !== undefined) out.remote = remote;
-  return out;
+  return present({
+    parentIndex: a.u32(IFLA_IPTUN.LINK),
+    local: a.ip(IFLA_IPTUN.LOCAL),
+    remote: a.ip(IFLA_IPTUN.REMOTE),
+  });
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+function readVethPeer(data: AttrSet): LinkMsg["vethPeer"] {
+  const peer = data.raw(VETH_INFO_PEER);
+  if (peer === undefined || peer.length < SIZE.IFINFOMSG) return undefined;
+  const name = new AttrSet(peer.subarray(SIZE.IFINFOMSG)).string(IFLA.IFNAME);
+  return name === undefined ? undefined : { name };
+}
 
-function readLinkInfo(out: Mutable<LinkMsg>, info: AttrSet): void {
+/** `IFLA_LINKINFO`: the kind, and the kind's data for vxlan, ipip and veth. */
+function readLinkInfo(info: AttrSet): Pick<LinkMsg, "kind" | "vxlan" | "ipip" | "vethPeer"> {
   const kind = info.string(IFLA_INFO.KIND);
-  if (kind === undefined) return;
-  out.kind = kind;
+  if (kind === undefined) return {};
   const data = info.nested(IFLA_INFO.DATA);
-  if (data === undefined) return;
-  if (kind === "vxlan") out.vxlan = readVxlan(data);
-  else if (kind === "ipip") out.ipip = readIpip(data);
-  else if (kind === "veth") {
-    const peer = data.raw(VETH_INFO_PEER);
-    if (peer !== undefined && peer.length >= SIZE.IFINFOMSG) {
-      const name = new AttrSet(peer.subarray(SIZE.IFINFOMSG)).string(IFLA.IFNAME);
-      if (name !== undefined) out.vethPeer = { name };
-    }
-  }
+  if (data === undefined) return { kind };
+  return present({
+    kind,
+    vxlan: kind === "vxlan" ? readVxlan(data) : undefined,
+    ipip: kind === "ipip" ? readIpip(data) : undefined,
+    vethPeer: kind === "veth" ? readVethPeer(data) : undefined,
+  });
 }
 
 /** Decode the payload of a link message. */
 export function decodeLink(payload: Uint8Array): LinkMsg {
-  if (payload.length < SIZE.IFINFOMSG) {
-    throw new RangeError(`Cannot parse a link message: ${payload.length} bytes, need 16`);
-  }
-  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const out: Mutable<LinkMsg> = {
+  const v = headerView(payload, SIZE.IFINFOMSG, "a link");
+  const a = new AttrSet(payload.subarray(SIZE.IFINFOMSG));
+  const info = a.nested(IFLA.LINKINFO);
+  return {
     family: v.getUint8(0),
     linkType: v.getUint16(2, true),
     index: v.getInt32(4, true),
     flags: v.getUint32(8, true),
     change: v.getUint32(12, true),
+    ...present({
+      name: a.string(IFLA.IFNAME),
+      mtu: a.u32(IFLA.MTU),
+      mac: a.mac(IFLA.ADDRESS),
+      operState: a.u8(IFLA.OPERSTATE),
+      master: a.u32(IFLA.MASTER),
+      link: a.u32(IFLA.LINK),
+    }),
+    ...(info === undefined ? {} : readLinkInfo(info)),
   };
-  const a = new AttrSet(payload.subarray(SIZE.IFINFOMSG));
-  const name = a.string(IFLA.IFNAME);
-  const mtu = a.u32(IFLA.MTU);
-  const mac = a.mac(IFLA.ADDRESS);
-  const oper = a.u8(IFLA.OPERSTATE);
-  const master = a.u32(IFLA.MASTER);
-  const link = a.u32(IFLA.LINK);
-  if (name !== undefined) out.name = name;
-  if (mtu !== undefined) out.mtu = mtu;
-  if (mac !== undefined) out.mac = mac;
-  if (oper !== undefined) out.operState = oper;
-  if (master !== undefined) out.master = master;
-  if (link !== undefined) out.link = link;
-  const info = a.nested(IFLA.LINKINFO);
-  if (info !== undefined) readLinkInfo(out, info);
-  return out;
 }

@@ -4,10 +4,8 @@
  *
  * @module
  */
-import { AttrSet, ipToBytes, NlWriter } from "./netlink_attrs.ts";
+import { AttrSet, headerView, ipToBytes, NlWriter, present } from "./netlink_attrs.ts";
 import { RT_TABLE, RTA, RTAX, SIZE } from "./netlink_consts.ts";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A route as netlink describes it. */
 export interface RouteMsg {
@@ -55,12 +53,9 @@ export function encodeRoute(m: RouteMsg): Uint8Array<ArrayBuffer> {
 
 /** Decode the payload of a route message. */
 export function decodeRoute(payload: Uint8Array): RouteMsg {
-  if (payload.length < SIZE.RTMSG) {
-    throw new RangeError(`Cannot parse a route message: ${payload.length} bytes, need 12`);
-  }
-  const v = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const v = headerView(payload, SIZE.RTMSG, "a route");
   const a = new AttrSet(payload.subarray(SIZE.RTMSG));
-  const out: Mutable<RouteMsg> = {
+  return {
     family: v.getUint8(0),
     dstLen: v.getUint8(1),
     srcLen: v.getUint8(2),
@@ -70,24 +65,17 @@ export function decodeRoute(payload: Uint8Array): RouteMsg {
     scope: v.getUint8(6),
     type: v.getUint8(7),
     flags: v.getUint32(8, true),
+    ...present({
+      dst: a.ip(RTA.DST),
+      src: a.ip(RTA.SRC),
+      gateway: a.ip(RTA.GATEWAY),
+      oif: a.u32(RTA.OIF),
+      iif: a.u32(RTA.IIF),
+      priority: a.u32(RTA.PRIORITY),
+      prefsrc: a.ip(RTA.PREFSRC),
+      mtu: a.nested(RTA.METRICS)?.u32(RTAX.MTU),
+    }),
   };
-  const dst = a.ip(RTA.DST);
-  const src = a.ip(RTA.SRC);
-  const gateway = a.ip(RTA.GATEWAY);
-  const oif = a.u32(RTA.OIF);
-  const iif = a.u32(RTA.IIF);
-  const priority = a.u32(RTA.PRIORITY);
-  const prefsrc = a.ip(RTA.PREFSRC);
-  const mtu = a.nested(RTA.METRICS)?.u32(RTAX.MTU);
-  if (dst !== undefined) out.dst = dst;
-  if (src !== undefined) out.src = src;
-  if (gateway !== undefined) out.gateway = gateway;
-  if (oif !== undefined) out.oif = oif;
-  if (iif !== undefined) out.iif = iif;
-  if (priority !== undefined) out.priority = priority;
-  if (prefsrc !== undefined) out.prefsrc = prefsrc;
-  if (mtu !== undefined) out.mtu = mtu;
-  return out;
 }
 
 /** `dst/dstLen` of a route, with the family's zero address for a default route. */

@@ -18,6 +18,7 @@ import { addrOf, type RtnlMessage } from "../../../native/netlink_codec.ts";
 import { NetlinkMonitor } from "../../../native/netlink_monitor.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
+import { isLinkUp } from "../routing/link_device.ts";
 import type { LinkMsg, NetlinkHandle } from "../routing/netlink_handle.ts";
 
 /** One interface as the monitor knows it. */
@@ -57,8 +58,6 @@ export interface IfaceMonitorOptions {
   readonly log?: Log;
 }
 
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 const RTNLGRP_LINK = 1;
 const RTNLGRP_IPV4_IFADDR = 5;
 const RTNLGRP_IPV6_IFADDR = 9;
@@ -87,10 +86,6 @@ interface MutableIface {
   up: boolean;
   mtu: number;
   addrs: Set<string>;
-}
-
-function isUp(l: LinkMsg): boolean {
-  return (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
 }
 
 /** Tracks interfaces and tells listeners what changed. */
@@ -188,7 +183,7 @@ export class IfaceMonitor {
 
   #onLink(l: LinkMsg): void {
     if (l.name === undefined) return;
-    const up = isUp(l);
+    const up = isLinkUp(l);
     const mtu = l.mtu ?? 0;
     const old = this.#byIndex.get(l.index);
     if (old === undefined) {

@@ -29,3 +29,16 @@ export interface Manager {
   /** Release OS resources (sockets, monitors). */
   close?(): Promise<void>;
 }
+
+/**
+ * `completeDeferredWork` of a manager whose apply is synchronous (rtnetlink answers inside the
+ * call): runs `apply` now and turns a throw into a rejection.
+ */
+export function applyNow(apply: () => void): Promise<void> {
+  try {
+    apply();
+    return Promise.resolve();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}

@@ -29,7 +29,7 @@ import {
 } from "../routing/routes_renderer.ts";
 import { bareIP, IPIP_DEVICE, VXLAN_DEVICE } from "../routing/tunnel_renderer.ts";
 import type { IfaceMonitor } from "./iface_monitor.ts";
-import type { Manager } from "./manager.ts";
+import { applyNow, type Manager } from "./manager.ts";
 
 /** Options of `RouteManager`. */
 export interface RouteManagerOptions {
@@ -153,12 +153,7 @@ export class RouteManager implements Manager {
   }
 
   completeDeferredWork(): Promise<void> {
-    try {
-      this.#apply();
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return applyNow(() => this.#apply());
   }
 
   markForResync(): void {

@@ -12,8 +12,8 @@ import type { ConfigValues } from "../../config/config_values.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import type { ToDataplane, VXLANTunnelEndpointUpdate } from "../../proto/messages.ts";
-import { linkWithAddress } from "../routing/link_device.ts";
-import { detectHostMTU, encapMTU, MTU_OVERHEAD, mtuIfacePattern } from "../routing/mtu_renderer.ts";
+import { hostMTU, linkWithAddress } from "../routing/link_device.ts";
+import { encapMTU, MTU_OVERHEAD } from "../routing/mtu_renderer.ts";
 import type { NetlinkHandle } from "../routing/netlink_handle.ts";
 import {
   remoteVteps,
@@ -24,7 +24,7 @@ import {
 import { VxlanDeviceReconciler } from "../routing/vxlan_device.ts";
 import { VtepNeighbourTable } from "../routing/vxlan_fdb.ts";
 import type { IfaceMonitor } from "./iface_monitor.ts";
-import type { Manager } from "./manager.ts";
+import { applyNow, type Manager } from "./manager.ts";
 
 /** Options of `VXLANManager`. */
 export interface VXLANManagerOptions {
@@ -39,9 +39,6 @@ export interface VXLANManagerOptions {
   readonly retryMs?: number;
   readonly log?: Log;
 }
-
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 
 /** The device, neighbours and FDB of one VXLAN family. */
 export class VXLANManager implements Manager {
@@ -113,16 +110,20 @@ export class VXLANManager implements Manager {
   }
 
   completeDeferredWork(): Promise<void> {
+    return applyNow(() => this.#apply());
+  }
+
+  /** Sync the device and its entries; a failure leaves everything dirty for the next apply. */
+  #apply(): void {
     try {
-      this.#apply();
-      return Promise.resolve();
+      this.#sync();
     } catch (e) {
       this.#dirty = true;
-      return Promise.reject(e);
+      throw e;
     }
   }
 
-  #apply(): void {
+  #sync(): void {
     if (!this.#dirty) return;
     const family = this.#o.family;
     const name = VXLAN_DEVICE[family];
@@ -163,14 +164,8 @@ export class VXLANManager implements Manager {
   #mtu(): number {
     const c = this.#o.config;
     const v4 = this.#o.family === 4;
-    const links = this.#o.netlink.listLinks().map((l) => ({
-      name: l.name ?? "",
-      mtu: l.mtu ?? 0,
-      up: (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0,
-    }));
-    const host = detectHostMTU(links, mtuIfacePattern(c.MTUIfacePattern));
     return encapMTU(
-      host,
+      hostMTU(this.#o.netlink, c.MTUIfacePattern),
       v4 ? c.VXLANMTU : c.VXLANMTUV6,
       v4 ? MTU_OVERHEAD.vxlan : MTU_OVERHEAD.vxlanV6,
     );
@@ -200,7 +195,6 @@ export class VXLANManager implements Manager {
     try {
       this.#apply();
     } catch (e) {
-      this.#dirty = true;
       this.#log.warn("VXLAN device retry failed; the next apply retries", {
         error: e instanceof Error ? e.message : String(e),
       });

@@ -11,24 +11,23 @@ import { createHash } from "node:crypto";
 import { assertNever } from "../../lib/assert_never.ts";
 import type { PortRange } from "../../proto/rule.ts";
 import { nftSetName } from "../rules/names.ts";
-import type { Action, IPVersion, Layer, Match, Protocol, Rule } from "../rules/rule_model.ts";
+import {
+  type Action,
+  type IPVersion,
+  type Layer,
+  type Match,
+  type Protocol,
+  type Rule,
+  transportName,
+} from "../rules/rule_model.ts";
 
 /** Go's `%#x`: `0x` and lower-case hex (`0x0` for zero). */
 export function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
 }
 
-const TRANSPORT: Readonly<Record<string, string>> = {
-  tcp: "tcp",
-  udp: "udp",
-  sctp: "sctp",
-  "6": "tcp",
-  "17": "udp",
-  "132": "sctp",
-};
-
 function transport(p: Protocol): string {
-  return TRANSPORT[String(p)] ?? String(p);
+  return transportName(p) ?? String(p);
 }
 
 function portList(ports: readonly PortRange[]): string {

@@ -11,8 +11,9 @@ import type { ConfigValues } from "../../config/config_values.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import type { ToDataplane } from "../../proto/messages.ts";
-import type { Manager } from "../linux/manager.ts";
-import { detectHostMTU, encapMTU, MTU_OVERHEAD, mtuIfacePattern } from "./mtu_renderer.ts";
+import { applyNow, type Manager } from "../linux/manager.ts";
+import { hostMTU } from "./link_device.ts";
+import { encapMTU, MTU_OVERHEAD } from "./mtu_renderer.ts";
 import type { NetlinkHandle } from "./netlink_handle.ts";
 import { type TunnelChange, TunnelDeviceReconciler } from "./tunnel_device.ts";
 import { ipipDeviceSpec } from "./tunnel_renderer.ts";
@@ -23,9 +24,6 @@ export interface IPIPManagerOptions {
   readonly config: ConfigValues;
   readonly log?: Log;
 }
-
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 
 /** Keeps `tunl0` programmed while IPIP is on. */
 export class IPIPManager implements Manager {
@@ -56,28 +54,19 @@ export class IPIPManager implements Manager {
   }
 
   completeDeferredWork(): Promise<void> {
-    if (!this.#dirty) return Promise.resolve();
+    return applyNow(() => this.#apply());
+  }
+
+  #apply(): void {
+    if (!this.#dirty) return;
     const c = this.#o.config;
     if (!(c.IpInIpEnabled ?? this.#encapEnabled)) {
       this.#dirty = false;
-      return Promise.resolve();
+      return;
     }
-    try {
-      const links = this.#o.netlink.listLinks().map((l) => ({
-        name: l.name ?? "",
-        mtu: l.mtu ?? 0,
-        up: (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0,
-      }));
-      const host = detectHostMTU(links, mtuIfacePattern(c.MTUIfacePattern));
-      const spec = ipipDeviceSpec(
-        c.IpInIpTunnelAddr,
-        encapMTU(host, c.IpInIpMtu, MTU_OVERHEAD.ipip),
-      );
-      this.lastChanges = this.#device.sync({ ...spec, kind: "ipip", family: 4 });
-      this.#dirty = false;
-      return Promise.resolve();
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    const host = hostMTU(this.#o.netlink, c.MTUIfacePattern);
+    const spec = ipipDeviceSpec(c.IpInIpTunnelAddr, encapMTU(host, c.IpInIpMtu, MTU_OVERHEAD.ipip));
+    this.lastChanges = this.#device.sync({ ...spec, kind: "ipip", family: 4 });
+    this.#dirty = false;
   }
 }

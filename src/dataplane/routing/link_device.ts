@@ -1,14 +1,32 @@
 /**
- * Steps shared by the tunnel device reconcilers: find a link, the link holding an address, set
- * MTU and up, and make a device's addresses exactly one tunnel address (IPv6 link-local kept).
+ * Steps shared by the tunnel device reconcilers: find a link, the link holding an address, the
+ * host MTU, set MTU and up, and make a device's addresses exactly one tunnel address (IPv6
+ * link-local kept).
  *
  * @module
  */
 import { addrOf } from "../../../native/netlink_codec.ts";
 import { formatIP, parseIP } from "../../lib/ip.ts";
+import { detectHostMTU, mtuIfacePattern } from "./mtu_renderer.ts";
 import type { LinkMsg, NetlinkHandle } from "./netlink_handle.ts";
 
 const IFF_UP = 0x1;
+const IFF_RUNNING = 0x40;
+
+/** Whether a link is admin up and running (`IFF_UP` and `IFF_RUNNING`). */
+export function isLinkUp(l: LinkMsg): boolean {
+  return (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
+}
+
+/** The host MTU: the smallest MTU of the up links named as `ifacePattern` (`MTUIfacePattern`). */
+export function hostMTU(nl: NetlinkHandle, ifacePattern: string): number {
+  const links = nl.listLinks().map((l) => ({
+    name: l.name ?? "",
+    mtu: l.mtu ?? 0,
+    up: isLinkUp(l),
+  }));
+  return detectHostMTU(links, mtuIfacePattern(ifacePattern));
+}
 
 /** The link named `name`, if any. */
 export function findLink(nl: NetlinkHandle, name: string): LinkMsg | undefined {
@@ -22,6 +40,32 @@ export function linkWithAddress(nl: NetlinkHandle, ip: string): LinkMsg | undefi
   const canonical = formatIP(want);
   const addr = nl.listAddrs(want.family === 4 ? 2 : 10).find((a) => addrOf(a) === canonical);
   return addr === undefined ? undefined : nl.listLinks().find((l) => l.index === addr.index);
+}
+
+/** The link named `name`, which must exist now (just created); `what` names it in the error. */
+export function createdLink(nl: NetlinkHandle, name: string, what: string): LinkMsg {
+  const link = findLink(nl, name);
+  if (link === undefined) throw new Error(`Cannot find ${what} "${name}" after creating it`);
+  return link;
+}
+
+/** What `ensureDeviceSettings` changed. */
+export type DeviceSettingChange = "mtu" | "addresses" | "up";
+
+/**
+ * Give a tunnel device its MTU (unless `mtu` is 0), exactly its tunnel address (`address`, ""
+ * for none) and admin up; returns what changed, in that order.
+ */
+export function ensureDeviceSettings(
+  nl: NetlinkHandle,
+  link: LinkMsg,
+  spec: { readonly mtu: number; readonly family: 4 | 6; readonly address: string },
+): DeviceSettingChange[] {
+  const changes: DeviceSettingChange[] = [];
+  if (ensureMTU(nl, link, spec.mtu)) changes.push("mtu");
+  if (ensureOnlyAddress(nl, link.index, spec.family, spec.address) > 0) changes.push("addresses");
+  if (ensureUp(nl, link)) changes.push("up");
+  return changes;
 }
 
 /** Set the MTU when it differs; returns whether it changed. */

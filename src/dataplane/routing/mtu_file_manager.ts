@@ -12,7 +12,8 @@ import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import type { EncapsulationUpdate, ToDataplane } from "../../proto/messages.ts";
 import type { Manager } from "../linux/manager.ts";
-import { detectHostMTU, mtuIfacePattern, podMTU } from "./mtu_renderer.ts";
+import { hostMTU } from "./link_device.ts";
+import { podMTU } from "./mtu_renderer.ts";
 import type { NetlinkHandle } from "./netlink_handle.ts";
 
 /** Upstream's MTU file. */
@@ -26,9 +27,6 @@ export interface MTUFileManagerOptions {
   readonly path?: string;
   readonly log?: Log;
 }
-
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 
 /** Keeps the MTU file current. */
 export class MTUFileManager implements Manager {
@@ -62,17 +60,11 @@ export class MTUFileManager implements Manager {
   /** The pod MTU for the current links and encapsulations. */
   currentMTU(): number {
     const c = this.#o.config;
-    const links = this.#o.netlink.listLinks().map((l) => ({
-      name: l.name ?? "",
-      mtu: l.mtu ?? 0,
-      up: (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0,
-    }));
-    const hostMTU = detectHostMTU(links, mtuIfacePattern(c.MTUIfacePattern));
     const e = this.#encap;
     const vxlan = c.VXLANEnabled ?? e?.vxlanEnabled ?? false;
     const ipip = c.IpInIpEnabled ?? e?.ipipEnabled ?? false;
     return podMTU({
-      hostMTU,
+      hostMTU: hostMTU(this.#o.netlink, c.MTUIfacePattern),
       ...(vxlan ? { vxlan: c.VXLANMTU } : {}),
       ...(e?.vxlanEnabledV6 === true ? { vxlanV6: c.VXLANMTUV6 } : {}),
       ...(ipip ? { ipip: c.IpInIpMtu } : {}),

@@ -15,14 +15,7 @@ import type {
   RtnlRequest,
 } from "../../../native/netlink_codec.ts";
 
-export type {
-  AddrMsg,
-  LinkMsg,
-  NeighMsg,
-  NetlinkError,
-  RouteMsg,
-  RtnlRequest,
-} from "../../../native/netlink_codec.ts";
+export type { AddrMsg, LinkMsg, NeighMsg, NetlinkError, RouteMsg, RtnlRequest };
 
 /** rtnetlink, as the reconcilers see it. */
 export interface NetlinkHandle {

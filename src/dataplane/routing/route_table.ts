@@ -17,6 +17,7 @@
  */
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
+import { isLinkUp } from "./link_device.ts";
 import { ERRNO, errnoOf, type NetlinkHandle, type RouteMsg } from "./netlink_handle.ts";
 import { isOwnedRoute, isWorkloadIface, type OwnershipRules } from "./route_ownership.ts";
 import {
@@ -78,9 +79,6 @@ export class RouteTableError extends Error {
 }
 
 type Plan = { deletes: RouteMsg[]; replaces: RouteMsg[]; graceDueAt: number | undefined };
-
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
 
 function sameTarget(a: RouteTarget, b: RouteTarget): boolean {
   return a.type === b.type && a.cidr === b.cidr && a.gateway === b.gateway && a.src === b.src &&
@@ -174,8 +172,7 @@ export class RouteTable {
     const now = this.#now();
     for (const l of this.#nl.listLinks()) {
       if (l.name === undefined) continue;
-      const up = (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
-      links.set(l.name, { index: l.index, up });
+      links.set(l.name, { index: l.index, up: isLinkUp(l) });
       names.set(l.index, l.name);
       if (!this.#firstSeen.has(l.name)) this.#firstSeen.set(l.name, now);
     }

@@ -8,7 +8,12 @@
  */
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
-import { ensureMTU, ensureOnlyAddress, ensureUp, findLink } from "./link_device.ts";
+import {
+  createdLink,
+  type DeviceSettingChange,
+  ensureDeviceSettings,
+  findLink,
+} from "./link_device.ts";
 import { ERRNO, errnoOf, type NetlinkHandle } from "./netlink_handle.ts";
 
 /** A simple tunnel device. */
@@ -36,7 +41,7 @@ export class TunnelUnsupportedError extends Error {
 }
 
 /** What one sync changed (`created`, `mtu`, `addresses`, `up`). */
-export type TunnelChange = "created" | "mtu" | "addresses" | "up";
+export type TunnelChange = "created" | DeviceSettingChange;
 
 /** Keeps one simple tunnel device as its spec says. */
 export class TunnelDeviceReconciler {
@@ -63,16 +68,9 @@ export class TunnelDeviceReconciler {
         if (errno === ERRNO.EOPNOTSUPP) throw new TunnelUnsupportedError(spec.name, spec.kind);
         if (errno !== ERRNO.EEXIST) throw e;
       }
-      link = findLink(this.#nl, spec.name);
-      if (link === undefined) {
-        throw new Error(`Cannot find device "${spec.name}" after creating it`);
-      }
+      link = createdLink(this.#nl, spec.name, "device");
     }
-    if (ensureMTU(this.#nl, link, spec.mtu)) changes.push("mtu");
-    if (ensureOnlyAddress(this.#nl, link.index, spec.family, spec.address) > 0) {
-      changes.push("addresses");
-    }
-    if (ensureUp(this.#nl, link)) changes.push("up");
+    changes.push(...ensureDeviceSettings(this.#nl, link, spec));
     if (changes.length > 0) {
       this.#log.info("Programmed the tunnel device", { device: spec.name, changes });
     }

@@ -8,7 +8,7 @@
  */
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
-import { ensureMTU, ensureOnlyAddress, ensureUp, findLink } from "./link_device.ts";
+import { createdLink, ensureDeviceSettings, findLink } from "./link_device.ts";
 import { ERRNO, errnoOf, type LinkMsg, type NetlinkHandle } from "./netlink_handle.ts";
 import type { VxlanDeviceSpec } from "./tunnel_renderer.ts";
 
@@ -53,26 +53,16 @@ export class VxlanDeviceReconciler {
     const mismatch = link === undefined ? undefined : vxlanMismatch(link, spec);
     if (link !== undefined && mismatch !== undefined) {
       this.#log.info("Recreating the VXLAN device", { device: spec.name, reason: mismatch });
-      this.#nl.exec({
-        action: "delete",
-        obj: { kind: "link", link: { index: link.index, flags: 0 } },
-      });
+      this.#delete(link);
       changes.push(`recreated (${mismatch})`);
       link = undefined;
     }
     if (link === undefined) {
       this.#create(spec);
       if (changes.length === 0) changes.push("created");
-      link = findLink(this.#nl, spec.name);
-      if (link === undefined) {
-        throw new Error(`Cannot find VXLAN device "${spec.name}" after creating it`);
-      }
+      link = createdLink(this.#nl, spec.name, "VXLAN device");
     }
-    if (ensureMTU(this.#nl, link, spec.mtu)) changes.push("mtu");
-    if (ensureOnlyAddress(this.#nl, link.index, spec.family, spec.address) > 0) {
-      changes.push("addresses");
-    }
-    if (ensureUp(this.#nl, link)) changes.push("up");
+    changes.push(...ensureDeviceSettings(this.#nl, link, spec));
     if (changes.length > 0) {
       this.#log.info("Programmed the VXLAN device", { device: spec.name, changes });
     }
@@ -107,14 +97,18 @@ export class VxlanDeviceReconciler {
     }
   }
 
-  /** Delete the device if it exists (VXLAN turned off); returns whether it did. */
-  remove(name: string): boolean {
-    const link = findLink(this.#nl, name);
-    if (link === undefined) return false;
+  #delete(link: LinkMsg): void {
     this.#nl.exec({
       action: "delete",
       obj: { kind: "link", link: { index: link.index, flags: 0 } },
     });
+  }
+
+  /** Delete the device if it exists (VXLAN turned off); returns whether it did. */
+  remove(name: string): boolean {
+    const link = findLink(this.#nl, name);
+    if (link === undefined) return false;
+    this.#delete(link);
     this.#log.info("Removed the VXLAN device", { device: name });
     return true;
   }

@@ -8,7 +8,7 @@
 import type { Rule as ProtoRule } from "../../proto/rule.ts";
 import { MatchBlockBuilder, splitPortList } from "./match_blocks.ts";
 import type { RulesContext } from "./rules_context.ts";
-import { m, type Match, type Protocol, type Rule, rule } from "./rule_model.ts";
+import { m, type Match, type Protocol, type Rule, rule, transportName } from "./rule_model.ts";
 
 /** The nets of one family, or `undefined` when the rule must be skipped for this family. */
 function filterNets(
@@ -35,18 +35,9 @@ export function filterRuleToVersion(r: ProtoRule, version: 4 | 6): ProtoRule | u
   return { ...r, srcNet, notSrcNet, dstNet, notDstNet };
 }
 
-const TRANSPORT: Readonly<Record<string, string>> = {
-  tcp: "tcp",
-  udp: "udp",
-  sctp: "sctp",
-  "6": "tcp",
-  "17": "udp",
-  "132": "sctp",
-};
-
 /** Whether a protocol has ports nftables can match (tcp, udp, sctp). */
 export function hasPorts(protocol: Protocol | undefined): boolean {
-  return protocol !== undefined && TRANSPORT[String(protocol)] !== undefined;
+  return protocol !== undefined && transportName(protocol) !== undefined;
 }
 
 /** Renders the blocks a rule needs and returns the rule left for the main match. */

@@ -23,6 +23,20 @@ export type Side = "src" | "dst";
 /** A protocol as rules carry it: a lower-case name or a number. */
 export type Protocol = string | number;
 
+const TRANSPORT: Readonly<Record<string, string>> = {
+  tcp: "tcp",
+  udp: "udp",
+  sctp: "sctp",
+  "6": "tcp",
+  "17": "udp",
+  "132": "sctp",
+};
+
+/** The name of a protocol whose ports rules can match (tcp, udp, sctp, by name or number). */
+export function transportName(protocol: Protocol): string | undefined {
+  return TRANSPORT[String(protocol)];
+}
+
 /** One match term. Terms of a rule are ANDed, in order. */
 export type Match =
   | { readonly kind: "protocol"; readonly protocol: Protocol; readonly negate: boolean }
