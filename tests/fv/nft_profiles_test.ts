@@ -1,7 +1,8 @@
 /**
  * FV, nftables: no policy at all. Pods carry their namespace profile `kns.<ns>` (allow in and
  * out), so every workload flow is allowed, v4 and v6; a `cali` interface the agent does not know
- * fails closed both ways; workload-to-host follows DefaultEndpointToHostAction (DROP by default,
+ * fails closed both ways, and so does the interface of a pod deleted from the datastore;
+ * workload-to-host follows DefaultEndpointToHostAction (DROP by default,
  * then ACCEPT); host-to-workload is not policed.
  */
 import { assertMatrix, type Cell, cross } from "./matrix.ts";
@@ -34,6 +35,8 @@ function cells(toHost: "allow" | "deny"): Cell[] {
     ...cross(["outside"], ["web-1", "db-1"], KINDS, () => "allow"),
     ...cross(["web-1", "db-1"], ["host"], [{ proto: "tcp", port: 8080 }], () => toHost),
     ...cross(["host"], ["web-1", "db-1"], KINDS, () => "allow"),
+    // Not policed on the way out, but the answer from an unknown interface is dropped.
+    { from: "host", to: "ghost", proto: "tcp", port: 8080, expect: "deny" },
     {
       from: "web-1",
       to: "internet",
@@ -74,6 +77,14 @@ Deno.test({
       await t.step("DefaultEndpointToHostAction ACCEPT", async () => {
         await scene.program([felixConfiguration({ defaultEndpointToHostAction: "Accept" })]);
         await assertMatrix("profiles, endpoint-to-host ACCEPT", scene.peers, cells("allow"));
+      });
+      await t.step("a pod deleted from the datastore: its interface fails closed", async () => {
+        await scene.program([], ["db-1"]);
+        // Host-to-workload is not policed, but the answer comes back through the workload's
+        // interface, which the dispatch now drops as unknown: every cell of db-1 is denied.
+        const gone = (c: Cell) => c.from === "db-1" || c.to === "db-1";
+        const want = cells("deny").map((c): Cell => gone(c) ? { ...c, expect: "deny" } : c);
+        await assertMatrix("pod deleted", scene.peers, want.map(({ seenAs: _, ...c }) => c));
       });
     } finally {
       await scene.dispose();

@@ -6,10 +6,12 @@
  */
 export {
   type Doc,
+  globalNetworkSet,
   gnp,
   hostEndpoint,
   ipPool,
   k8sNp,
+  networkSet,
   np,
   type PodPort,
   tier,

@@ -35,8 +35,11 @@ export interface PodDef {
   readonly ipv6?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly ports?: readonly PodPort[];
+  readonly serviceAccount?: string;
   /** Wired up but absent from the datastore (an unknown `cali` interface to the agent). */
   readonly unlisted?: boolean;
+  /** In the datastore but wired only by `wireLate()`. */
+  readonly late?: boolean;
 }
 
 /** What a scenario is made of. */
@@ -95,16 +98,27 @@ export class Scene {
     this.peers.set(name, { probe, ipv4, ...(ipv6 === undefined ? {} : { ipv6 }) });
   }
 
+  async #wire(p: PodDef): Promise<void> {
+    const w = await this.topology.addWorkload({
+      namespace: p.ns,
+      pod: p.name,
+      ipv4: p.ipv4,
+      ...(p.ipv6 === undefined ? {} : { ipv6: p.ipv6 }),
+    });
+    await this.#startProbe(p.name, w.netns, p.ipv4, p.ipv6);
+  }
+
+  /** Wire a `late` pod now (its interface appears after the agent has seen the pod). */
+  async wireLate(name: string): Promise<void> {
+    const p = this.#opts.pods.find((x) => x.name === name && x.late === true);
+    if (p === undefined) throw new TypeError(`Scene has no late pod "${name}"`);
+    await this.#wire(p);
+  }
+
   async #startProbes(): Promise<void> {
     const t = this.topology;
     for (const p of this.#opts.pods) {
-      const w = await t.addWorkload({
-        namespace: p.ns,
-        pod: p.name,
-        ipv4: p.ipv4,
-        ...(p.ipv6 === undefined ? {} : { ipv6: p.ipv6 }),
-      });
-      await this.#startProbe(p.name, w.netns, p.ipv4, p.ipv6);
+      if (p.late !== true) await this.#wire(p);
     }
     await this.#startProbe("host", t.hostNs, UPLINK.hostV4, UPLINK.hostV6);
     await this.#startProbe("outside", t.outsideNs, UPLINK.outsideV4, UPLINK.outsideV6);
@@ -120,7 +134,7 @@ export class Scene {
   }
 
   /** The cluster without policy: cluster info, the node, namespaces, pods. */
-  baseDocs(): Doc[] {
+  baseDocs(omitPods: readonly string[] = []): Doc[] {
     const docs: Doc[] = [
       clusterInformation({ datastoreReady: true }),
       k8sNode(NODE, {
@@ -132,7 +146,8 @@ export class Scene {
     for (const [name, labels] of Object.entries(this.#opts.namespaces)) {
       docs.push(namespace(name, { "kubernetes.io/metadata.name": name, ...labels }));
     }
-    for (const p of this.#opts.pods.filter((p) => p.unlisted !== true)) {
+    const listed = (p: PodDef) => p.unlisted !== true && !omitPods.includes(p.name);
+    for (const p of this.#opts.pods.filter(listed)) {
       docs.push(pod({
         name: p.name,
         ns: p.ns,
@@ -140,14 +155,19 @@ export class Scene {
         ips: p.ipv6 === undefined ? [p.ipv4] : [p.ipv4, p.ipv6],
         ...(p.labels === undefined ? {} : { labels: p.labels }),
         ...(p.ports === undefined ? {} : { ports: p.ports }),
+        ...(p.serviceAccount === undefined ? {} : { serviceAccount: p.serviceAccount }),
       }));
     }
     return docs;
   }
 
-  /** Write the datastore file (base docs + `extra`), atomically (write, then rename). */
-  async writeDatastore(extra: readonly Doc[]): Promise<void> {
-    const text = [...this.baseDocs(), ...extra].map((d) => stringify(d)).join("---\n");
+  /**
+   * Write the datastore file (base docs without `omitPods`, + `extra`), atomically (write, then
+   * rename).
+   */
+  async writeDatastore(extra: readonly Doc[], omitPods: readonly string[] = []): Promise<void> {
+    const docs = [...this.baseDocs(omitPods), ...extra];
+    const text = docs.map((d) => stringify(d)).join("---\n");
     const tmp = `${this.datastoreFile}.tmp`;
     await Deno.writeTextFile(tmp, text);
     await Deno.rename(tmp, this.datastoreFile);
@@ -163,9 +183,9 @@ export class Scene {
     };
   }
 
-  /** Write the datastore and program it with `felix --once --apply`. */
-  async program(extra: readonly Doc[]): Promise<OnceResult> {
-    await this.writeDatastore(extra);
+  /** Write the datastore (without `omitPods`) and program it with `felix --once --apply`. */
+  async program(extra: readonly Doc[], omitPods: readonly string[] = []): Promise<OnceResult> {
+    await this.writeDatastore(extra, omitPods);
     return await applyOnce(this.agentOptions());
   }
 
