@@ -81,10 +81,28 @@ function requests(action: "replace" | "delete"): RtnlRequest[] {
   }));
 }
 
+/** Every bench: root only, 10 timed runs after 2 warm-ups. */
+const RUNS = { ignore: !root, n: 10, warmup: 2 } as const;
+
 /** Delete every proto-80 route (untimed). */
 function flush(): void {
   const ours = client!.listRoutes(2).filter((r) => r.protocol === 80);
   client!.execBatch(ours.map((route) => ({ action: "delete", obj: { kind: "route", route } })));
+}
+
+/** The IPv4 main-table reconciler, owning proto-80 workload routes on `cali*`. */
+function workloadRouteTable(): RouteTable {
+  return new RouteTable({
+    netlink: client!,
+    family: 4,
+    ownership: {
+      deviceRouteProtocol: 3,
+      workloadPrefixes: ["cali"],
+      removeExternalRoutes: true,
+      exclusiveIfaces: [],
+      birdIfaces: [],
+    },
+  });
 }
 
 function check(): void {
@@ -96,22 +114,10 @@ Deno.bench({
   name: `RouteTable.apply: ${ROUTES} workload routes (dumps, diff, pipelined replaces)`,
   group: "program 5,000 routes",
   baseline: true,
-  ignore: !root,
-  n: 10,
-  warmup: 2,
+  ...RUNS,
   fn(b) {
     flush();
-    const table = new RouteTable({
-      netlink: client!,
-      family: 4,
-      ownership: {
-        deviceRouteProtocol: 3,
-        workloadPrefixes: ["cali"],
-        removeExternalRoutes: true,
-        exclusiveIfaces: [],
-        birdIfaces: [],
-      },
-    });
+    const table = workloadRouteTable();
     b.start();
     table.setRoutes("local-workload", "cali0", targets);
     table.apply();
@@ -123,9 +129,7 @@ Deno.bench({
 Deno.bench({
   name: `RtnlClient.execBatch: ${ROUTES} route replaces, 128 per sendto`,
   group: "program 5,000 routes",
-  ignore: !root,
-  n: 10,
-  warmup: 2,
+  ...RUNS,
   fn(b) {
     flush();
     const reqs = requests("replace");
@@ -140,9 +144,7 @@ Deno.bench({
 Deno.bench({
   name: `RtnlClient.exec: ${ROUTES} route replaces, one ACKed request each`,
   group: "program 5,000 routes",
-  ignore: !root,
-  n: 10,
-  warmup: 2,
+  ...RUNS,
   fn(b) {
     flush();
     const reqs = requests("replace");
@@ -156,9 +158,7 @@ Deno.bench({
 Deno.bench({
   name: `ip -batch: ${ROUTES} "route replace" lines`,
   group: "program 5,000 routes",
-  ignore: !root,
-  n: 10,
-  warmup: 2,
+  ...RUNS,
   async fn(b) {
     flush();
     b.start();
@@ -171,23 +171,11 @@ Deno.bench({
 Deno.bench({
   name: `RouteTable.apply with nothing to change: ${ROUTES} routes read back and compared`,
   group: "resync",
-  ignore: !root,
-  n: 10,
-  warmup: 2,
+  ...RUNS,
   fn(b) {
     flush();
     client!.execBatch(requests("replace"));
-    const table = new RouteTable({
-      netlink: client!,
-      family: 4,
-      ownership: {
-        deviceRouteProtocol: 3,
-        workloadPrefixes: ["cali"],
-        removeExternalRoutes: true,
-        exclusiveIfaces: [],
-        birdIfaces: [],
-      },
-    });
+    const table = workloadRouteTable();
     table.setRoutes("local-workload", "cali0", targets);
     b.start();
     const r = table.apply();

@@ -1,121 +1,8 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { L3RouteResolver, type RouteSourceMode } from "../../src/calc/l3_route_resolver.ts";
 import { kv, type KVUpdate } from "../../src/model/kv.ts";
-import type { NodeAddress } from "../../src/model/v3_resources.ts";
-import type { EncapMode } from "../../src/model/values.ts";
-import type { RouteUpdate } from "../../src/proto/messages.ts";
-import {
-  hostConfigKV as hostConfig,
-  ipPoolKV,
-  modelWorkloadEndpoint,
-  nodeKV as node,
-  wepKey,
-} from "./fixtures.ts";
-
-type Event = RouteUpdate | { readonly type: "RouteRemove"; readonly dst: string };
-
-/** Records every sink call, and the routes currently sent. */
-class RouteRecorder {
-  events: Event[] = [];
-  readonly routes = new Map<string, RouteUpdate>();
-  onRouteUpdate(r: RouteUpdate): void {
-    this.events.push(r);
-    this.routes.set(r.dst, r);
-  }
-  onRouteRemove(dst: string): void {
-    this.events.push({ type: "RouteRemove", dst });
-    this.routes.delete(dst);
-  }
-  take(): Event[] {
-    const out = this.events;
-    this.events = [];
-    return out;
-  }
-}
-
-function setup(
-  mode?: RouteSourceMode,
-): { rec: RouteRecorder; feed: (...us: KVUpdate[]) => Event[] } {
-  const rec = new RouteRecorder();
-  const r = new L3RouteResolver({
-    hostname: "n1",
-    sink: rec,
-    ...(mode === undefined ? {} : { routeSource: mode }),
-  });
-  return {
-    rec,
-    feed: (...us) => {
-      for (const u of us) r.onUpdate(u);
-      return rec.take();
-    },
-  };
-}
-
-interface PoolOpts {
-  vxlan?: EncapMode;
-  ipip?: EncapMode;
-  nat?: boolean;
-}
-
-function pool(cidr: string, o: PoolOpts = {}): KVUpdate {
-  return ipPoolKV(cidr, {
-    ipipMode: o.ipip ?? "never",
-    vxlanMode: o.vxlan ?? "never",
-    masquerade: o.nat ?? false,
-  });
-}
-
-function poolGone(cidr: string): KVUpdate {
-  return kv({ kind: "IPPool", cidr }, null);
-}
-
-function block(cidr: string, node: string | undefined): KVUpdate {
-  const value = node === undefined
-    ? { cidr, allocations: [] }
-    : { cidr, affinity: `host:${node}`, allocations: [] };
-  return kv({ kind: "Block", cidr }, value);
-}
-
-function bgpNode(name: string, v4?: string, v6?: string, addresses?: NodeAddress[]): KVUpdate {
-  const bgp = { ...v4 === undefined ? {} : { ipv4Address: v4 } };
-  return node(name, {
-    bgp: { ...bgp, ...v6 === undefined ? {} : { ipv6Address: v6 } },
-    ...addresses === undefined ? {} : { addresses },
-  });
-}
-
-/** Pod `default/<id>` on `host` with these addresses, or its deletion when `nets` is null. */
-function wep(host: string, id: string, nets: string[] | null): KVUpdate {
-  const key = wepKey(id, host, "default");
-  if (nets === null) return kv(key, null);
-  const ipv4Nets = nets.filter((n) => !n.includes(":"));
-  const ipv6Nets = nets.filter((n) => n.includes(":"));
-  return kv(key, modelWorkloadEndpoint({ name: `cali${id}`, ipv4Nets, ipv6Nets }));
-}
-
-/** A RouteUpdate with upstream's zero values, overridden by `o`. */
-function route(dst: string, o: Partial<Omit<RouteUpdate, "type" | "dst">> = {}): RouteUpdate {
-  return {
-    type: "RouteUpdate",
-    types: 0,
-    ipPoolType: "none",
-    dst,
-    dstNodeName: "",
-    dstNodeIp: "",
-    sameSubnet: false,
-    natOutgoing: false,
-    localWorkload: false,
-    tunnelType: { ipip: false, vxlan: false, wireguard: false },
-    borrowed: false,
-    ...o,
-  };
-}
-
-function remove(dst: string): Event {
-  return { type: "RouteRemove", dst };
-}
-
-const NO_TUNNEL = { ipip: false, vxlan: false, wireguard: false };
+import { hostConfigKV as hostConfig, nodeKV as node } from "./fixtures.ts";
+import { bgpNode, block, pool, poolGone, remove, setup, wep } from "./l3_route_fixtures.ts";
+import { IPIP_TUNNEL, route, via, VXLAN_TUNNEL, WIREGUARD_TUNNEL } from "./route_helpers.ts";
 
 Deno.test("L3RouteResolver emits local and remote block routes in a VXLAN pool", () => {
   const { rec, feed } = setup();
@@ -127,15 +14,13 @@ Deno.test("L3RouteResolver emits local and remote block routes in a VXLAN pool",
     route("10.65.1.0/26", {
       types: 4,
       ipPoolType: "vxlan",
-      dstNodeName: "n1",
-      dstNodeIp: "10.0.0.1",
+      ...via("n1", "10.0.0.1"),
       natOutgoing: true,
     }),
     route("10.65.2.0/26", {
       types: 1,
       ipPoolType: "vxlan",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
+      ...via("n2", "10.0.0.2"),
       natOutgoing: true,
     }),
   ]);
@@ -153,12 +38,7 @@ Deno.test("L3RouteResolver gives blocks the pool type when the pool arrives afte
   feed(bgpNode("n2", "10.0.0.2/24"), block("10.65.2.0/26", "n2"));
   deepEqual(feed(pool("10.65.0.0/16", { ipip: "always" })), [
     route("10.65.0.0/16", { ipPoolType: "ipip" }),
-    route("10.65.2.0/26", {
-      types: 1,
-      ipPoolType: "ipip",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
-    }),
+    route("10.65.2.0/26", { types: 1, ipPoolType: "ipip", ...via("n2", "10.0.0.2") }),
   ]);
 });
 
@@ -181,17 +61,11 @@ Deno.test("L3RouteResolver sets sameSubnet only for cross-subnet pools and nodes
   deepEqual(
     feed(bgpNode("n1", "10.0.1.1/24")).filter((e) => e.dst.startsWith("10.65.")),
     [
-      route("10.65.2.0/26", {
-        types: 1,
-        ipPoolType: "ipip",
-        dstNodeName: "n2",
-        dstNodeIp: "10.0.0.2",
-      }),
+      route("10.65.2.0/26", { types: 1, ipPoolType: "ipip", ...via("n2", "10.0.0.2") }),
       route("10.65.3.0/26", {
         types: 1,
         ipPoolType: "ipip",
-        dstNodeName: "n3",
-        dstNodeIp: "10.0.1.3",
+        ...via("n3", "10.0.1.3"),
         sameSubnet: true,
       }),
     ],
@@ -201,18 +75,16 @@ Deno.test("L3RouteResolver sets sameSubnet only for cross-subnet pools and nodes
 Deno.test("L3RouteResolver marks no-encap pools and copies natOutgoing", () => {
   const { rec, feed } = setup();
   feed(bgpNode("n2", "10.0.0.2/24"), pool("10.65.0.0/16"), block("10.65.2.0/26", "n2"));
-  deepEqual(rec.routes.get("10.65.2.0/26"), {
-    ...route("10.65.2.0/26", { types: 1, ipPoolType: "no-encap" }),
-    dstNodeName: "n2",
-    dstNodeIp: "10.0.0.2",
-  });
+  deepEqual(
+    rec.routes.get("10.65.2.0/26"),
+    route("10.65.2.0/26", { types: 1, ipPoolType: "no-encap", ...via("n2", "10.0.0.2") }),
+  );
   deepEqual(feed(pool("10.65.0.0/16", { nat: true })), [
     route("10.65.0.0/16", { ipPoolType: "no-encap", natOutgoing: true }),
     route("10.65.2.0/26", {
       types: 1,
       ipPoolType: "no-encap",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
+      ...via("n2", "10.0.0.2"),
       natOutgoing: true,
     }),
   ]);
@@ -225,7 +97,7 @@ Deno.test("L3RouteResolver moves a block between nodes with one update", () => {
     route("10.65.2.0/26", { types: 4, dstNodeName: "n1" }),
   ]);
   deepEqual(feed(block("10.65.2.0/26", "n3")), [
-    route("10.65.2.0/26", { types: 1, dstNodeName: "n3", dstNodeIp: "10.0.0.3" }),
+    route("10.65.2.0/26", { types: 1, ...via("n3", "10.0.0.3") }),
   ]);
   deepEqual(feed(block("10.65.2.0/26", undefined)), [remove("10.65.2.0/26")]);
 });
@@ -235,8 +107,8 @@ Deno.test("L3RouteResolver follows a node's IP change in its block and host rout
   feed(bgpNode("n2", "10.0.0.2/24"), block("10.65.2.0/26", "n2"));
   deepEqual(feed(bgpNode("n2", "10.0.0.9/24")), [
     remove("10.0.0.2/32"),
-    route("10.0.0.9/32", { types: 2, dstNodeName: "n2", dstNodeIp: "10.0.0.9" }),
-    route("10.65.2.0/26", { types: 1, dstNodeName: "n2", dstNodeIp: "10.0.0.9" }),
+    route("10.0.0.9/32", { types: 2, ...via("n2", "10.0.0.9") }),
+    route("10.65.2.0/26", { types: 1, ...via("n2", "10.0.0.9") }),
   ]);
   deepEqual(feed(node("n2", null)), [
     remove("10.0.0.9/32"),
@@ -253,7 +125,7 @@ Deno.test("L3RouteResolver falls back to pool type none when the pool is deleted
   );
   deepEqual(feed(poolGone("10.65.0.0/16")), [
     remove("10.65.0.0/16"),
-    route("10.65.2.0/26", { types: 1, dstNodeName: "n2", dstNodeIp: "10.0.0.2" }),
+    route("10.65.2.0/26", { types: 1, ...via("n2", "10.0.0.2") }),
   ]);
 });
 
@@ -269,25 +141,10 @@ Deno.test("L3RouteResolver emits host routes that never inherit workload types",
       ]),
     ),
     [
-      route("10.0.0.1/32", {
-        types: 8,
-        ipPoolType: "vxlan",
-        dstNodeName: "n1",
-        dstNodeIp: "10.0.0.1",
-      }),
-      route("10.0.0.0/26", {
-        types: 1,
-        ipPoolType: "vxlan",
-        dstNodeName: "n2",
-        dstNodeIp: "10.0.0.2",
-      }),
-      route("10.0.0.2/32", {
-        types: 2,
-        ipPoolType: "vxlan",
-        dstNodeName: "n2",
-        dstNodeIp: "10.0.0.2",
-      }),
-      route("192.168.5.2/32", { types: 2, dstNodeName: "n2", dstNodeIp: "10.0.0.2" }),
+      route("10.0.0.1/32", { types: 8, ipPoolType: "vxlan", ...via("n1", "10.0.0.1") }),
+      route("10.0.0.0/26", { types: 1, ipPoolType: "vxlan", ...via("n2", "10.0.0.2") }),
+      route("10.0.0.2/32", { types: 2, ipPoolType: "vxlan", ...via("n2", "10.0.0.2") }),
+      route("192.168.5.2/32", { types: 2, ...via("n2", "10.0.0.2") }),
     ],
   );
 });
@@ -303,8 +160,8 @@ Deno.test("L3RouteResolver takes a node's address from InternalIP when BGP has n
       ],
     })),
     [
-      route("10.1.0.2/32", { types: 2, dstNodeName: "n2", dstNodeIp: "10.1.0.2" }),
-      route("172.16.0.2/32", { types: 2, dstNodeName: "n2", dstNodeIp: "10.1.0.2" }),
+      route("10.1.0.2/32", { types: 2, ...via("n2", "10.1.0.2") }),
+      route("172.16.0.2/32", { types: 2, ...via("n2", "10.1.0.2") }),
     ],
   );
 });
@@ -320,18 +177,16 @@ Deno.test("L3RouteResolver emits tunnel routes with their tunnel types", () => {
     route("10.65.2.1/32", {
       types: 16,
       ipPoolType: "vxlan",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
-      tunnelType: { ...NO_TUNNEL, vxlan: true },
+      ...via("n2", "10.0.0.2"),
+      tunnelType: VXLAN_TUNNEL,
     }),
   ]);
   deepEqual(feed(hostConfig("n1", "IpInIpTunnelAddr", "10.65.1.1")), [
     route("10.65.1.1/32", {
       types: 32,
       ipPoolType: "vxlan",
-      dstNodeName: "n1",
-      dstNodeIp: "10.0.0.1",
-      tunnelType: { ...NO_TUNNEL, ipip: true },
+      ...via("n1", "10.0.0.1"),
+      tunnelType: IPIP_TUNNEL,
     }),
   ]);
   deepEqual(feed(hostConfig("n2", "VXLANTunnelMACAddr", "66:00:00:00:00:01")), []);
@@ -346,13 +201,8 @@ Deno.test("L3RouteResolver emits WireGuard interface addresses from the Node as 
       wireguard: { interfaceIPv4Address: "10.65.2.7" },
     })),
     [
-      route("10.0.0.2/32", { types: 2, dstNodeName: "n2", dstNodeIp: "10.0.0.2" }),
-      route("10.65.2.7/32", {
-        types: 16,
-        dstNodeName: "n2",
-        dstNodeIp: "10.0.0.2",
-        tunnelType: { ...NO_TUNNEL, wireguard: true },
-      }),
+      route("10.0.0.2/32", { types: 2, ...via("n2", "10.0.0.2") }),
+      route("10.65.2.7/32", { types: 16, ...via("n2", "10.0.0.2"), tunnelType: WIREGUARD_TUNNEL }),
     ],
   );
 });
@@ -361,21 +211,12 @@ Deno.test("L3RouteResolver merges sources of one CIDR and removes it when the la
   const { feed } = setup();
   feed(bgpNode("n2", "10.0.0.2/24"));
   deepEqual(feed(hostConfig("n2", "IpInIpTunnelAddr", "10.0.0.2")), [
-    route("10.0.0.2/32", {
-      types: 2 | 16,
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
-      tunnelType: { ...NO_TUNNEL, ipip: true },
-    }),
+    route("10.0.0.2/32", { types: 2 | 16, ...via("n2", "10.0.0.2"), tunnelType: IPIP_TUNNEL }),
   ]);
   deepEqual(feed(hostConfig("n2", "IpInIpTunnelAddr", "10.0.0.2")), []);
   deepEqual(feed(bgpNode("n2", "10.0.0.2/24")), []);
   deepEqual(feed(node("n2", null)), [
-    route("10.0.0.2/32", {
-      types: 16,
-      dstNodeName: "n2",
-      tunnelType: { ...NO_TUNNEL, ipip: true },
-    }),
+    route("10.0.0.2/32", { types: 16, dstNodeName: "n2", tunnelType: IPIP_TUNNEL }),
   ]);
   deepEqual(feed(hostConfig("n2", "IpInIpTunnelAddr", null)), [remove("10.0.0.2/32")]);
 });
@@ -387,17 +228,11 @@ Deno.test("L3RouteResolver in WorkloadIPs mode routes endpoint IPs instead of bl
     route("10.65.0.0/16", { ipPoolType: "vxlan" }),
   ]);
   deepEqual(feed(wep("n2", "a", ["10.65.2.5/32"]), wep("n3", "b", ["10.65.2.6/32"])), [
-    route("10.65.2.5/32", {
-      types: 1,
-      ipPoolType: "vxlan",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
-    }),
+    route("10.65.2.5/32", { types: 1, ipPoolType: "vxlan", ...via("n2", "10.0.0.2") }),
     route("10.65.2.6/32", {
       types: 1,
       ipPoolType: "vxlan",
-      dstNodeName: "n3",
-      dstNodeIp: "10.0.0.3",
+      ...via("n3", "10.0.0.3"),
       borrowed: true,
     }),
   ]);
@@ -414,16 +249,10 @@ Deno.test("L3RouteResolver in WorkloadIPs mode routes endpoint IPs instead of bl
     route("10.65.2.5/32", {
       types: 1,
       ipPoolType: "vxlan",
-      dstNodeName: "n2",
-      dstNodeIp: "10.0.0.2",
+      ...via("n2", "10.0.0.2"),
       borrowed: true,
     }),
-    route("10.65.2.6/32", {
-      types: 1,
-      ipPoolType: "vxlan",
-      dstNodeName: "n3",
-      dstNodeIp: "10.0.0.3",
-    }),
+    route("10.65.2.6/32", { types: 1, ipPoolType: "vxlan", ...via("n3", "10.0.0.3") }),
   ]);
   deepEqual(feed(wep("n2", "a", null)), [remove("10.65.2.5/32")]);
 });
@@ -433,12 +262,7 @@ Deno.test("L3RouteResolver in CalicoIPAM mode adds local endpoint routes only", 
   feed(bgpNode("n1", "10.0.0.1/24"), block("10.65.1.0/26", "n1"));
   deepEqual(feed(wep("n2", "x", ["10.65.1.9/32"])), []);
   deepEqual(feed(wep("n1", "a", ["10.65.1.5/32", "fd00:65::5/128"])), [
-    route("10.65.1.5/32", {
-      types: 4,
-      dstNodeName: "n1",
-      dstNodeIp: "10.0.0.1",
-      localWorkload: true,
-    }),
+    route("10.65.1.5/32", { types: 4, ...via("n1", "10.0.0.1"), localWorkload: true }),
     route("fd00:65::5/128", { types: 4, dstNodeName: "n1", localWorkload: true }),
   ]);
   deepEqual(feed(wep("n1", "a", ["10.65.1.5/32"])), [remove("fd00:65::5/128")]);
@@ -461,24 +285,22 @@ Deno.test("L3RouteResolver handles IPv6 pools, blocks, host and tunnel addresses
       route("fd00:65:0:2::/122", {
         types: 1,
         ipPoolType: "vxlan",
-        dstNodeName: "n2",
-        dstNodeIp: "fd00:1::2",
+        ...via("n2", "fd00:1::2"),
         sameSubnet: true,
         natOutgoing: true,
       }),
       route("fd00:65:0:2::1/128", {
         types: 16,
         ipPoolType: "vxlan",
-        dstNodeName: "n2",
-        dstNodeIp: "fd00:1::2",
+        ...via("n2", "fd00:1::2"),
         sameSubnet: true,
         natOutgoing: true,
-        tunnelType: { ...NO_TUNNEL, vxlan: true },
+        tunnelType: VXLAN_TUNNEL,
       }),
     ],
   );
   deepEqual(feed(bgpNode("n3", undefined, "FD00:2::3/64")), [
-    route("fd00:2::3/128", { types: 2, dstNodeName: "n3", dstNodeIp: "fd00:2::3" }),
+    route("fd00:2::3/128", { types: 2, ...via("n3", "fd00:2::3") }),
   ]);
 });
 

@@ -3,7 +3,8 @@
  * (doNotTrack), pre-DNAT and forward (applyOnForward); workloads get only the normal list.
  */
 import { deepEqual } from "node:assert/strict";
-import { hepOf, podId, scenarioTest, selectorSet, summarise, wepTiers } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { hepOf, podId, selectorSet, summarise, wepTiers } from "./snapshot_checks.ts";
 import { gnp, hostEndpoint, namespace, pod, tier } from "./resources.ts";
 
 const HOST = "node-1";

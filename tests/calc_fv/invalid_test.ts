@@ -5,7 +5,8 @@
  */
 import { deepEqual } from "node:assert/strict";
 import type { DataplaneSnapshot } from "./checking_dataplane.ts";
-import { podId, scenarioTest, selectorSet, wepTiers } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { podId, selectorSet, wepTiers } from "./snapshot_checks.ts";
 import {
   globalNetworkSet,
   gnp,

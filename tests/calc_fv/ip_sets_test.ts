@@ -4,7 +4,8 @@
  * selectors share one set; a set lives while some active policy uses it.
  */
 import { deepEqual } from "node:assert/strict";
-import { ruleOf, scenarioTest, selectorSet } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { ruleOf, selectorSet } from "./snapshot_checks.ts";
 import {
   globalNetworkSet,
   gnp,
@@ -229,6 +230,15 @@ scenarioTest({
   ],
 });
 
+const FROM_PROD_AND_PARTNERS = [
+  gnp("from-prod", {
+    selector: "all()",
+    ingress: [{ action: "Allow", source: { namespaceSelector: "env == 'prod'" } }],
+  }),
+  networkSet("shop", "partners", ["192.0.2.0/24"]),
+  networkSet("other", "partners", ["192.0.3.0/24"]),
+];
+
 scenarioTest({
   name: "a namespaced network set inherits its namespace's labels",
   hostname: HOST,
@@ -238,12 +248,7 @@ scenarioTest({
       resources: [
         namespace("shop", { env: "prod" }),
         local,
-        gnp("from-prod", {
-          selector: "all()",
-          ingress: [{ action: "Allow", source: { namespaceSelector: "env == 'prod'" } }],
-        }),
-        networkSet("shop", "partners", ["192.0.2.0/24"]),
-        networkSet("other", "partners", ["192.0.3.0/24"]),
+        ...FROM_PROD_AND_PARTNERS,
       ],
       check: (s) => {
         const ids = ruleOf(s, "GlobalNetworkPolicy/from-prod", "inbound", 0).srcIPSetIds;
@@ -259,12 +264,7 @@ scenarioTest({
         namespace("shop"),
         namespace("other", { env: "prod" }),
         local,
-        gnp("from-prod", {
-          selector: "all()",
-          ingress: [{ action: "Allow", source: { namespaceSelector: "env == 'prod'" } }],
-        }),
-        networkSet("shop", "partners", ["192.0.2.0/24"]),
-        networkSet("other", "partners", ["192.0.3.0/24"]),
+        ...FROM_PROD_AND_PARTNERS,
       ],
       check: (s) => {
         deepEqual(s.ipSets, {
@@ -275,6 +275,14 @@ scenarioTest({
   ],
 });
 
+/** A second pod with d1's address, labelled keep: no. */
+const d2 = pod({
+  name: "d2",
+  ns: "shop",
+  node: "node-3",
+  ips: ["10.65.1.1"],
+  labels: { dup: "yes", keep: "no" },
+});
 const dupes = gnp("dupes", {
   selector: "all()",
   ingress: [
@@ -297,13 +305,7 @@ scenarioTest({
         local,
         dupes,
         pod({ name: "d1", ns: "shop", node: "node-2", ips: ["10.65.1.1"], labels: { dup: "yes" } }),
-        pod({
-          name: "d2",
-          ns: "shop",
-          node: "node-3",
-          ips: ["10.65.1.1"],
-          labels: { dup: "yes", keep: "no" },
-        }),
+        d2,
         hostEndpoint("h", { node: "node-4", expectedIPs: ["10.65.1.1", "192.168.0.4"] }, {
           dup: "yes",
         }),
@@ -333,13 +335,7 @@ scenarioTest({
         shop,
         local,
         dupes,
-        pod({
-          name: "d2",
-          ns: "shop",
-          node: "node-3",
-          ips: ["10.65.1.1"],
-          labels: { dup: "yes", keep: "no" },
-        }),
+        d2,
         hostEndpoint("h", { node: "node-4", expectedIPs: ["192.168.0.4"] }, { dup: "yes" }),
       ],
       check: (s) => {

@@ -4,18 +4,9 @@
  */
 import { deepEqual } from "node:assert/strict";
 import { RouteTypes } from "../../src/proto/messages.ts";
-import {
-  derivedMac,
-  podId,
-  route,
-  routesByDst,
-  scenarioTest,
-  selectorSet,
-  via,
-  vtepV6,
-  VXLAN_TUNNEL,
-  wepOf,
-} from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { derivedMac, podId, selectorSet, vtepV6, wepOf } from "./snapshot_checks.ts";
+import { route, routesByDst, via, VXLAN_TUNNEL } from "../calc/route_helpers.ts";
 import { gnp, ipamBlock, ipPool, k8sNode, namespace, pod } from "./resources.ts";
 
 const HOST = "node-1";
@@ -53,32 +44,20 @@ const common = [
 const peer = (name: string, node: string, ips: string[]) =>
   pod({ name, ns: "shop", node, ips, labels: { app: "peer" } });
 
+const { LOCAL_HOST, LOCAL_TUNNEL, LOCAL_WORKLOAD, REMOTE_HOST, REMOTE_TUNNEL, REMOTE_WORKLOAD } =
+  RouteTypes;
+const AT1 = via("node-1", "fd00:168::1");
+const AT1_V4 = via("node-1", "192.168.0.1");
+const AT2 = via("node-2", "fd00:168::2");
+
 const NODE1_ROUTES = [
   route("fd00:10::/48", POOL),
-  route("fd00:10::/122", {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...POOL,
-    ...via("node-1", "fd00:168::1"),
-  }),
-  route("fd00:10::1/128", {
-    types: RouteTypes.LOCAL_TUNNEL,
-    ...POOL,
-    ...via("node-1", "fd00:168::1"),
-    tunnelType: VXLAN_TUNNEL,
-  }),
-  route("fd00:10::5/128", {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...POOL,
-    ...via("node-1", "fd00:168::1"),
-    localWorkload: true,
-  }),
-  route("10.65.0.5/32", {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...via("node-1", "192.168.0.1"),
-    localWorkload: true,
-  }),
-  route("fd00:168::1/128", { types: RouteTypes.LOCAL_HOST, ...via("node-1", "fd00:168::1") }),
-  route("192.168.0.1/32", { types: RouteTypes.LOCAL_HOST, ...via("node-1", "192.168.0.1") }),
+  route("fd00:10::/122", { types: LOCAL_WORKLOAD, ...POOL, ...AT1 }),
+  route("fd00:10::1/128", { types: LOCAL_TUNNEL, ...POOL, ...AT1, tunnelType: VXLAN_TUNNEL }),
+  route("fd00:10::5/128", { types: LOCAL_WORKLOAD, ...POOL, ...AT1, localWorkload: true }),
+  route("10.65.0.5/32", { types: LOCAL_WORKLOAD, ...AT1_V4, localWorkload: true }),
+  route("fd00:168::1/128", { types: LOCAL_HOST, ...AT1 }),
+  route("192.168.0.1/32", { types: LOCAL_HOST, ...AT1_V4 }),
 ];
 const VTEP1 = vtepV6("node-1", derivedMac("node-1-v6"), "fd00:10::1", "fd00:168::1");
 
@@ -102,21 +81,14 @@ scenarioTest({
           s.routes,
           routesByDst([
             ...NODE1_ROUTES,
-            route("fd00:10::40/122", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...POOL,
-              ...via("node-2", "fd00:168::2"),
-            }),
+            route("fd00:10::40/122", { types: REMOTE_WORKLOAD, ...POOL, ...AT2 }),
             route("fd00:10::41/128", {
-              types: RouteTypes.REMOTE_TUNNEL,
+              types: REMOTE_TUNNEL,
               ...POOL,
-              ...via("node-2", "fd00:168::2"),
+              ...AT2,
               tunnelType: VXLAN_TUNNEL,
             }),
-            route("fd00:168::2/128", {
-              types: RouteTypes.REMOTE_HOST,
-              ...via("node-2", "fd00:168::2"),
-            }),
+            route("fd00:168::2/128", { types: REMOTE_HOST, ...AT2 }),
           ]),
         );
         deepEqual(s.vteps, {
@@ -149,22 +121,14 @@ scenarioTest({
           s.routes,
           routesByDst([
             ...NODE1_ROUTES,
-            route("fd00:10::40/122", {
-              types: RouteTypes.LOCAL_WORKLOAD,
-              ...POOL,
-              ...via("node-1", "fd00:168::1"),
-            }),
+            route("fd00:10::40/122", { types: LOCAL_WORKLOAD, ...POOL, ...AT1 }),
             route("fd00:10::49/128", {
-              types: RouteTypes.LOCAL_WORKLOAD,
+              types: LOCAL_WORKLOAD,
               ...POOL,
-              ...via("node-1", "fd00:168::1"),
+              ...AT1,
               localWorkload: true,
             }),
-            route("10.65.0.9/32", {
-              types: RouteTypes.LOCAL_WORKLOAD,
-              ...via("node-1", "192.168.0.1"),
-              localWorkload: true,
-            }),
+            route("10.65.0.9/32", { types: LOCAL_WORKLOAD, ...AT1_V4, localWorkload: true }),
           ]),
         );
         deepEqual(s.vteps, { "node-1": VTEP1 });

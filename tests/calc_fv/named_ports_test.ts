@@ -3,7 +3,8 @@
  * one per address and matching port of every selected endpoint in the cluster.
  */
 import { deepEqual } from "node:assert/strict";
-import { namedPortSet, ruleOf, scenarioTest, selectorSet } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { namedPortSet, ruleOf, selectorSet } from "./snapshot_checks.ts";
 import { globalNetworkSet, gnp, namespace, pod, type PodPort } from "./resources.ts";
 
 const HOST = "node-1";

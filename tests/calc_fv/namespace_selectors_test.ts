@@ -5,7 +5,8 @@
  */
 import { deepEqual } from "node:assert/strict";
 import type { DataplaneSnapshot } from "./checking_dataplane.ts";
-import { membersOf, podId, ruleOf, scenarioTest, selectorSet, wepTiers } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { membersOf, podId, ruleOf, selectorSet, wepTiers } from "./snapshot_checks.ts";
 import { gnp, k8sNp, namespace, np, pod, serviceAccount } from "./resources.ts";
 
 const HOST = "node-1";

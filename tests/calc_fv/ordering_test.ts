@@ -3,7 +3,9 @@
  * missing orders; Pass rules and tier default actions; staged policies, which are never enforced.
  */
 import { deepEqual } from "node:assert/strict";
-import { podId, ruleOf, scenarioTest, selectorSet, type TierSummary, wepTiers } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { podId, ruleOf, selectorSet, type TierSummary, wepTiers } from "./snapshot_checks.ts";
+import type { DataplaneSnapshot } from "./checking_dataplane.ts";
 import { gnp, k8sNp, namespace, np, pod, stagedGnp, stagedNp, tier } from "./resources.ts";
 
 const HOST = "node-1";
@@ -22,15 +24,24 @@ const ingressOnly = (name: string, action: TierSummary["action"], ...ids: string
   egress: [],
 });
 
-const TIER_POLICIES = [
-  inTier("kube-admin", "admin"),
-  inTier("alpha", "alpha-p"),
-  inTier("beta", "beta-p"),
-  inTier("gamma", "gamma-p"),
-  inTier("ghost", "ghost-p"),
-  inTier("kube-baseline", "baseline"),
-  inTier("default", "default-p"),
-];
+/** The pod's tiers, in order, must be `tiers`. */
+const podTiersAre = (...tiers: TierSummary[]) => (s: DataplaneSnapshot) =>
+  deepEqual(wepTiers(s, POD), tiers);
+
+/** The one policy of each tier in the first scenario. */
+const POLICY_OF_TIER: Readonly<Record<string, string>> = {
+  "kube-admin": "admin",
+  alpha: "alpha-p",
+  beta: "beta-p",
+  gamma: "gamma-p",
+  ghost: "ghost-p",
+  "kube-baseline": "baseline",
+  default: "default-p",
+};
+const TIER_POLICIES = Object.entries(POLICY_OF_TIER).map(([t, name]) => inTier(t, name));
+/** The pod's tiers must be these (name and default action), each with its one policy. */
+const tiersInOrder = (...tiers: [string, TierSummary["action"]][]) =>
+  podTiersAre(...tiers.map(([t, action]) => ingressOnly(t, action, g(POLICY_OF_TIER[t]!))));
 
 scenarioTest({
   name: "tiers are ordered by order then name; no order and missing tiers go last",
@@ -46,17 +57,15 @@ scenarioTest({
         tier("alpha", { order: 100, defaultAction: "Pass" }),
         tier("gamma", { defaultAction: "Deny" }),
       ],
-      check: (s) => {
-        deepEqual(wepTiers(s, POD), [
-          ingressOnly("alpha", "Pass", g("alpha-p")),
-          ingressOnly("beta", "Deny", g("beta-p")),
-          ingressOnly("kube-admin", "Pass", g("admin")),
-          ingressOnly("default", "Deny", g("default-p")),
-          ingressOnly("kube-baseline", "Pass", g("baseline")),
-          ingressOnly("gamma", "Deny", g("gamma-p")),
-          ingressOnly("ghost", "", g("ghost-p")),
-        ]);
-      },
+      check: tiersInOrder(
+        ["alpha", "Pass"],
+        ["beta", "Deny"],
+        ["kube-admin", "Pass"],
+        ["default", "Deny"],
+        ["kube-baseline", "Pass"],
+        ["gamma", "Deny"],
+        ["ghost", ""],
+      ),
     },
     {
       name: "alpha moves after kube-admin, beta loses its order, ghost gets a Tier",
@@ -69,17 +78,15 @@ scenarioTest({
         tier("gamma", { defaultAction: "Deny" }),
         tier("ghost", { order: 1.5 }),
       ],
-      check: (s) => {
-        deepEqual(wepTiers(s, POD), [
-          ingressOnly("ghost", "Deny", g("ghost-p")),
-          ingressOnly("kube-admin", "Pass", g("admin")),
-          ingressOnly("alpha", "Pass", g("alpha-p")),
-          ingressOnly("default", "Deny", g("default-p")),
-          ingressOnly("kube-baseline", "Pass", g("baseline")),
-          ingressOnly("beta", "Deny", g("beta-p")),
-          ingressOnly("gamma", "Deny", g("gamma-p")),
-        ]);
-      },
+      check: tiersInOrder(
+        ["ghost", "Deny"],
+        ["kube-admin", "Pass"],
+        ["alpha", "Pass"],
+        ["default", "Deny"],
+        ["kube-baseline", "Pass"],
+        ["beta", "Deny"],
+        ["gamma", "Deny"],
+      ),
     },
     {
       name: "gamma and ghost without Tiers, beta's policy gone",
@@ -90,16 +97,14 @@ scenarioTest({
         tier("beta", { defaultAction: "Deny" }),
         tier("alpha", { order: 2000, defaultAction: "Pass" }),
       ],
-      check: (s) => {
-        deepEqual(wepTiers(s, POD), [
-          ingressOnly("kube-admin", "Pass", g("admin")),
-          ingressOnly("alpha", "Pass", g("alpha-p")),
-          ingressOnly("default", "Deny", g("default-p")),
-          ingressOnly("kube-baseline", "Pass", g("baseline")),
-          ingressOnly("gamma", "", g("gamma-p")),
-          ingressOnly("ghost", "", g("ghost-p")),
-        ]);
-      },
+      check: tiersInOrder(
+        ["kube-admin", "Pass"],
+        ["alpha", "Pass"],
+        ["default", "Deny"],
+        ["kube-baseline", "Pass"],
+        ["gamma", ""],
+        ["ghost", ""],
+      ),
     },
   ],
 });
@@ -132,22 +137,18 @@ scenarioTest({
         nsOrdered("k", 1000),
         K8S_K,
       ],
-      check: (s) => {
-        deepEqual(wepTiers(s, POD), [
-          ingressOnly(
-            "default",
-            "Deny",
-            g("p-first"),
-            g("x"),
-            "NetworkPolicy/shop/x",
-            g("p-a"),
-            g("p-b"),
-            "KubernetesNetworkPolicy/shop/k",
-            "NetworkPolicy/shop/k",
-            g("p-none"),
-          ),
-        ]);
-      },
+      check: podTiersAre(ingressOnly(
+        "default",
+        "Deny",
+        g("p-first"),
+        g("x"),
+        "NetworkPolicy/shop/x",
+        g("p-a"),
+        g("p-b"),
+        "KubernetesNetworkPolicy/shop/k",
+        "NetworkPolicy/shop/k",
+        g("p-none"),
+      )),
     },
     {
       name: "orders change: p-b first, p-none gets one, the namespaced x loses the tie",
@@ -161,20 +162,16 @@ scenarioTest({
         nsOrdered("x", 4),
         K8S_K,
       ],
-      check: (s) => {
-        deepEqual(wepTiers(s, POD), [
-          ingressOnly(
-            "default",
-            "Deny",
-            g("p-b"),
-            "NetworkPolicy/shop/x",
-            g("x"),
-            g("p-a"),
-            "KubernetesNetworkPolicy/shop/k",
-            g("p-none"),
-          ),
-        ]);
-      },
+      check: podTiersAre(ingressOnly(
+        "default",
+        "Deny",
+        g("p-b"),
+        "NetworkPolicy/shop/x",
+        g("x"),
+        g("p-a"),
+        "KubernetesNetworkPolicy/shop/k",
+        g("p-none"),
+      )),
     },
   ],
 });

@@ -4,7 +4,8 @@
  * (`namespaceSelector`, `pcns.*`) and its profiles' labels.
  */
 import { deepEqual } from "node:assert/strict";
-import { podId, scenarioTest, wepTiers } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { podId, wepTiers } from "./snapshot_checks.ts";
 import { gnp, namespace, np, pod, tier } from "./resources.ts";
 
 const HOST = "node-1";

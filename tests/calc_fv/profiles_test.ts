@@ -5,7 +5,8 @@
  */
 import { deepEqual } from "node:assert/strict";
 import type { ProfileState } from "./checking_dataplane.ts";
-import { hepOf, podId, scenarioTest, selectorSet, summarise } from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { hepOf, podId, selectorSet, summarise } from "./snapshot_checks.ts";
 import { gnp, hostEndpoint, namespace, pod, profile } from "./resources.ts";
 
 const HOST = "node-1";

@@ -4,17 +4,18 @@
  * a pool without encapsulation).
  */
 import { deepEqual } from "node:assert/strict";
-import { RouteTypes } from "../../src/proto/messages.ts";
+import { RouteTypes, type RouteUpdate } from "../../src/proto/messages.ts";
 import type { DataplaneSnapshot } from "./checking_dataplane.ts";
+import { scenarioTest } from "./harness.ts";
+import { derivedMac, vtepV4 } from "./snapshot_checks.ts";
 import {
-  derivedMac,
   route,
+  type RouteFields,
+  type RouteNode,
   routesByDst,
-  scenarioTest,
   via,
-  vtepV4,
   VXLAN_TUNNEL,
-} from "./harness.ts";
+} from "../calc/route_helpers.ts";
 import { ipamBlock, ipPool, k8sNode, namespace, pod } from "./resources.ts";
 
 const HOST = "node-1";
@@ -52,31 +53,46 @@ const PODS = [
   pod({ name: "remote", ns: "shop", node: "node-2", ips: ["10.65.0.70"] }),
 ];
 
+const { LOCAL_HOST, LOCAL_TUNNEL, LOCAL_WORKLOAD, REMOTE_HOST, REMOTE_TUNNEL, REMOTE_WORKLOAD } =
+  RouteTypes;
+const AT1 = via("node-1", "192.168.0.1");
+const AT2 = via("node-2", "192.168.0.2");
+const AT3 = via("node-3", "192.168.1.3");
+/** node-3 deleted: its blocks keep the node's name, not its address. */
+const AT3_GONE = via("node-3", "");
+
 const POOL_ROUTES = [
   route("10.65.0.0/16", P65),
   route("10.66.0.0/16", P66),
   route("10.67.0.0/16", P67),
 ];
-const NODE1_ROUTES = [
-  route("192.168.0.1/32", { types: RouteTypes.LOCAL_HOST, ...via("node-1", "192.168.0.1") }),
-  route("10.65.0.1/32", {
-    types: RouteTypes.LOCAL_TUNNEL,
-    ...P65,
-    ...via("node-1", "192.168.0.1"),
-    tunnelType: VXLAN_TUNNEL,
-  }),
-  route("10.65.0.0/26", {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...P65,
-    ...via("node-1", "192.168.0.1"),
-  }),
-  route("10.65.0.5/32", {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...P65,
-    ...via("node-1", "192.168.0.1"),
-    localWorkload: true,
-  }),
+
+/** node-1's host, VXLAN tunnel, block and local pod routes, in the VXLAN pool `pool`. */
+const node1Routes = (pool: RouteFields) => [
+  route("192.168.0.1/32", { types: LOCAL_HOST, ...AT1 }),
+  route("10.65.0.1/32", { types: LOCAL_TUNNEL, ...pool, ...AT1, tunnelType: VXLAN_TUNNEL }),
+  route("10.65.0.0/26", { types: LOCAL_WORKLOAD, ...pool, ...AT1 }),
+  route("10.65.0.5/32", { types: LOCAL_WORKLOAD, ...pool, ...AT1, localWorkload: true }),
 ];
+
+/** A remote node's host route and the route to its VXLAN tunnel address `tunnel` in `pool`. */
+const remoteNodeRoutes = (at: RouteNode, tunnel: string, pool: RouteFields) => [
+  route(`${at.dstNodeIp}/32`, { types: REMOTE_HOST, ...at }),
+  route(tunnel, { types: REMOTE_TUNNEL, ...pool, ...at, tunnelType: VXLAN_TUNNEL }),
+];
+
+/** The remote blocks of the first state: node-3's (at `at3`) and node-2's CrossSubnet one. */
+const remoteBlockRoutes = (at3: RouteNode) => [
+  route("10.65.0.128/26", { types: REMOTE_WORKLOAD, ...P65, ...at3 }),
+  route("10.66.0.0/26", { types: REMOTE_WORKLOAD, ...P66, ...AT2, sameSubnet: true }),
+  route("10.66.0.64/26", { types: REMOTE_WORKLOAD, ...P66, ...at3 }),
+  route("10.67.0.0/26", { types: REMOTE_WORKLOAD, ...P67, ...at3 }),
+];
+
+/** A check: the snapshot's routes are exactly `routes`. */
+const routesAre = (...routes: RouteUpdate[]) => (s: DataplaneSnapshot) =>
+  deepEqual(s.routes, routesByDst(routes));
+
 const VTEP1 = vtepV4("node-1", "66:00:00:00:00:01", "10.65.0.1", "192.168.0.1");
 const VTEP3 = vtepV4("node-3", "66:00:00:00:00:03", "10.65.0.129", "192.168.1.3");
 const ENCAP = {
@@ -92,42 +108,10 @@ function checkState1(s: DataplaneSnapshot): void {
     s.routes,
     routesByDst([
       ...POOL_ROUTES,
-      ...NODE1_ROUTES,
-      route("192.168.0.2/32", { types: RouteTypes.REMOTE_HOST, ...via("node-2", "192.168.0.2") }),
-      route("192.168.1.3/32", { types: RouteTypes.REMOTE_HOST, ...via("node-3", "192.168.1.3") }),
-      route("10.65.0.65/32", {
-        types: RouteTypes.REMOTE_TUNNEL,
-        ...P65,
-        ...via("node-2", "192.168.0.2"),
-        tunnelType: VXLAN_TUNNEL,
-      }),
-      route("10.65.0.129/32", {
-        types: RouteTypes.REMOTE_TUNNEL,
-        ...P65,
-        ...via("node-3", "192.168.1.3"),
-        tunnelType: VXLAN_TUNNEL,
-      }),
-      route("10.65.0.128/26", {
-        types: RouteTypes.REMOTE_WORKLOAD,
-        ...P65,
-        ...via("node-3", "192.168.1.3"),
-      }),
-      route("10.66.0.0/26", {
-        types: RouteTypes.REMOTE_WORKLOAD,
-        ...P66,
-        ...via("node-2", "192.168.0.2"),
-        sameSubnet: true,
-      }),
-      route("10.66.0.64/26", {
-        types: RouteTypes.REMOTE_WORKLOAD,
-        ...P66,
-        ...via("node-3", "192.168.1.3"),
-      }),
-      route("10.67.0.0/26", {
-        types: RouteTypes.REMOTE_WORKLOAD,
-        ...P67,
-        ...via("node-3", "192.168.1.3"),
-      }),
+      ...node1Routes(P65),
+      ...remoteNodeRoutes(AT2, "10.65.0.65/32", P65),
+      ...remoteNodeRoutes(AT3, "10.65.0.129/32", P65),
+      ...remoteBlockRoutes(AT3),
     ]),
   );
   deepEqual(s.vteps, {
@@ -167,38 +151,9 @@ scenarioTest({
           s.routes,
           routesByDst([
             ...POOL_ROUTES,
-            ...NODE1_ROUTES,
-            route("192.168.0.2/32", {
-              types: RouteTypes.REMOTE_HOST,
-              ...via("node-2", "192.168.0.2"),
-            }),
-            route("10.65.0.65/32", {
-              types: RouteTypes.REMOTE_TUNNEL,
-              ...P65,
-              ...via("node-2", "192.168.0.2"),
-              tunnelType: VXLAN_TUNNEL,
-            }),
-            route("10.65.0.128/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P65,
-              ...via("node-3", ""),
-            }),
-            route("10.66.0.0/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P66,
-              ...via("node-2", "192.168.0.2"),
-              sameSubnet: true,
-            }),
-            route("10.66.0.64/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P66,
-              ...via("node-3", ""),
-            }),
-            route("10.67.0.0/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P67,
-              ...via("node-3", ""),
-            }),
+            ...node1Routes(P65),
+            ...remoteNodeRoutes(AT2, "10.65.0.65/32", P65),
+            ...remoteBlockRoutes(AT3_GONE),
           ]),
         );
         deepEqual(Object.keys(s.vteps), ["node-1", "node-2"]);
@@ -222,66 +177,18 @@ scenarioTest({
       ],
       check: (s) => {
         const P65NoNat = { ipPoolType: "vxlan" } as const;
+        const movedAT2 = via("node-2", "192.168.2.2");
         deepEqual(
           s.routes,
           routesByDst([
             route("10.65.0.0/16", P65NoNat),
             route("10.67.0.0/16", P67),
-            route("192.168.0.1/32", {
-              types: RouteTypes.LOCAL_HOST,
-              ...via("node-1", "192.168.0.1"),
-            }),
-            route("10.65.0.1/32", {
-              types: RouteTypes.LOCAL_TUNNEL,
-              ...P65NoNat,
-              ...via("node-1", "192.168.0.1"),
-              tunnelType: VXLAN_TUNNEL,
-            }),
-            route("10.65.0.0/26", {
-              types: RouteTypes.LOCAL_WORKLOAD,
-              ...P65NoNat,
-              ...via("node-1", "192.168.0.1"),
-            }),
-            route("10.65.0.5/32", {
-              types: RouteTypes.LOCAL_WORKLOAD,
-              ...P65NoNat,
-              ...via("node-1", "192.168.0.1"),
-              localWorkload: true,
-            }),
-            route("10.65.0.128/26", {
-              types: RouteTypes.LOCAL_WORKLOAD,
-              ...P65NoNat,
-              ...via("node-1", "192.168.0.1"),
-            }),
-            route("192.168.2.2/32", {
-              types: RouteTypes.REMOTE_HOST,
-              ...via("node-2", "192.168.2.2"),
-            }),
-            route("192.168.1.3/32", {
-              types: RouteTypes.REMOTE_HOST,
-              ...via("node-3", "192.168.1.3"),
-            }),
-            route("10.65.0.65/32", {
-              types: RouteTypes.REMOTE_TUNNEL,
-              ...P65NoNat,
-              ...via("node-2", "192.168.2.2"),
-              tunnelType: VXLAN_TUNNEL,
-            }),
-            route("10.65.0.129/32", {
-              types: RouteTypes.REMOTE_TUNNEL,
-              ...P65NoNat,
-              ...via("node-3", "192.168.1.3"),
-              tunnelType: VXLAN_TUNNEL,
-            }),
-            route("10.66.0.0/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...via("node-2", "192.168.2.2"),
-            }),
-            route("10.67.0.0/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P67,
-              ...via("node-3", "192.168.1.3"),
-            }),
+            ...node1Routes(P65NoNat),
+            route("10.65.0.128/26", { types: LOCAL_WORKLOAD, ...P65NoNat, ...AT1 }),
+            ...remoteNodeRoutes(movedAT2, "10.65.0.65/32", P65NoNat),
+            ...remoteNodeRoutes(AT3, "10.65.0.129/32", P65NoNat),
+            route("10.66.0.0/26", { types: REMOTE_WORKLOAD, ...movedAT2 }),
+            route("10.67.0.0/26", { types: REMOTE_WORKLOAD, ...P67, ...AT3 }),
           ]),
         );
         deepEqual(
@@ -299,18 +206,11 @@ scenarioTest({
         deepEqual(s.encapsulation, { ...ENCAP, vxlanEnabled: false });
         deepEqual(
           s.routes["10.65.0.0/26"],
-          route("10.65.0.0/26", {
-            types: RouteTypes.LOCAL_WORKLOAD,
-            ...via("node-1", "192.168.0.1"),
-          }),
+          route("10.65.0.0/26", { types: LOCAL_WORKLOAD, ...AT1 }),
         );
         deepEqual(
           s.routes["10.67.0.0/26"],
-          route("10.67.0.0/26", {
-            types: RouteTypes.REMOTE_WORKLOAD,
-            ...P67,
-            ...via("node-3", ""),
-          }),
+          route("10.67.0.0/26", { types: REMOTE_WORKLOAD, ...P67, ...AT3_GONE }),
         );
         deepEqual(Object.keys(s.vteps), ["node-1", "node-2"]);
       },
@@ -331,24 +231,13 @@ const WIP_PODS = [
   pod({ name: "d", ns: "shop", node: HOST, ips: ["10.65.0.80"] }),
 ];
 const local = (dst: string, borrowed = false) =>
-  route(dst, {
-    types: RouteTypes.LOCAL_WORKLOAD,
-    ...P65,
-    ...via("node-1", "192.168.0.1"),
-    localWorkload: true,
-    borrowed,
-  });
+  route(dst, { types: LOCAL_WORKLOAD, ...P65, ...AT1, localWorkload: true, borrowed });
 const remote = (dst: string, borrowed = false) =>
-  route(dst, {
-    types: RouteTypes.REMOTE_WORKLOAD,
-    ...P65,
-    ...via("node-2", "192.168.0.2"),
-    borrowed,
-  });
+  route(dst, { types: REMOTE_WORKLOAD, ...P65, ...AT2, borrowed });
 const WIP_BASE = [
   route("10.65.0.0/16", P65),
-  route("192.168.0.1/32", { types: RouteTypes.LOCAL_HOST, ...via("node-1", "192.168.0.1") }),
-  route("192.168.0.2/32", { types: RouteTypes.REMOTE_HOST, ...via("node-2", "192.168.0.2") }),
+  route("192.168.0.1/32", { types: LOCAL_HOST, ...AT1 }),
+  route("192.168.0.2/32", { types: REMOTE_HOST, ...AT2 }),
 ];
 
 scenarioTest({
@@ -364,18 +253,13 @@ scenarioTest({
         ipamBlock("10.65.0.0/26", "node-1"),
         ipamBlock("10.65.0.64/26", "node-2"),
       ],
-      check: (s) => {
-        deepEqual(
-          s.routes,
-          routesByDst([
-            ...WIP_BASE,
-            local("10.65.0.5/32"),
-            remote("10.65.0.70/32"),
-            remote("10.65.0.10/32", true),
-            local("10.65.0.80/32", true),
-          ]),
-        );
-      },
+      check: routesAre(
+        ...WIP_BASE,
+        local("10.65.0.5/32"),
+        remote("10.65.0.70/32"),
+        remote("10.65.0.10/32", true),
+        local("10.65.0.80/32", true),
+      ),
     },
     {
       name: "node-2 takes the first block too; b is deleted",
@@ -385,17 +269,12 @@ scenarioTest({
         ipamBlock("10.65.0.0/26", "node-2"),
         ipamBlock("10.65.0.64/26", "node-2"),
       ],
-      check: (s) => {
-        deepEqual(
-          s.routes,
-          routesByDst([
-            ...WIP_BASE,
-            local("10.65.0.5/32", true),
-            remote("10.65.0.10/32"),
-            local("10.65.0.80/32", true),
-          ]),
-        );
-      },
+      check: routesAre(
+        ...WIP_BASE,
+        local("10.65.0.5/32", true),
+        remote("10.65.0.10/32"),
+        local("10.65.0.80/32", true),
+      ),
     },
   ],
 });

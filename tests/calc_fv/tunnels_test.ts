@@ -4,15 +4,9 @@
  */
 import { deepEqual } from "node:assert/strict";
 import { RouteTypes } from "../../src/proto/messages.ts";
-import {
-  IPIP_TUNNEL,
-  route,
-  routesByDst,
-  scenarioTest,
-  via,
-  vtepV4,
-  VXLAN_TUNNEL,
-} from "./harness.ts";
+import { scenarioTest } from "./harness.ts";
+import { vtepV4 } from "./snapshot_checks.ts";
+import { IPIP_TUNNEL, route, routesByDst, via, VXLAN_TUNNEL } from "../calc/route_helpers.ts";
 import { ipamBlock, ipPool, k8sNode } from "./resources.ts";
 
 const HOST = "node-1";
@@ -24,6 +18,9 @@ const ENCAP = {
   noEncapEnabled: false,
 };
 
+const { LOCAL_HOST, LOCAL_TUNNEL, REMOTE_HOST, REMOTE_TUNNEL, REMOTE_WORKLOAD } = RouteTypes;
+const AT1 = via("node-1", "192.168.0.1");
+const AT2 = via("node-2", "192.168.0.2");
 const ipipNodes = [
   k8sNode("node-1", { ipv4: "192.168.0.1/24", ipipV4: "10.70.0.1" }),
   k8sNode("node-2", { ipv4: "192.168.0.2/24", ipipV4: "10.70.0.65" }),
@@ -43,31 +40,11 @@ scenarioTest({
           s.routes,
           routesByDst([
             route("10.70.0.0/16", P),
-            route("192.168.0.1/32", {
-              types: RouteTypes.LOCAL_HOST,
-              ...via("node-1", "192.168.0.1"),
-            }),
-            route("192.168.0.2/32", {
-              types: RouteTypes.REMOTE_HOST,
-              ...via("node-2", "192.168.0.2"),
-            }),
-            route("10.70.0.1/32", {
-              types: RouteTypes.LOCAL_TUNNEL,
-              ...P,
-              ...via("node-1", "192.168.0.1"),
-              tunnelType: IPIP_TUNNEL,
-            }),
-            route("10.70.0.65/32", {
-              types: RouteTypes.REMOTE_TUNNEL,
-              ...P,
-              ...via("node-2", "192.168.0.2"),
-              tunnelType: IPIP_TUNNEL,
-            }),
-            route("10.70.0.64/26", {
-              types: RouteTypes.REMOTE_WORKLOAD,
-              ...P,
-              ...via("node-2", "192.168.0.2"),
-            }),
+            route("192.168.0.1/32", { types: LOCAL_HOST, ...AT1 }),
+            route("192.168.0.2/32", { types: REMOTE_HOST, ...AT2 }),
+            route("10.70.0.1/32", { types: LOCAL_TUNNEL, ...P, ...AT1, tunnelType: IPIP_TUNNEL }),
+            route("10.70.0.65/32", { types: REMOTE_TUNNEL, ...P, ...AT2, tunnelType: IPIP_TUNNEL }),
+            route("10.70.0.64/26", { types: REMOTE_WORKLOAD, ...P, ...AT2 }),
           ]),
         );
         deepEqual(s.vteps, {});
@@ -82,9 +59,9 @@ scenarioTest({
         deepEqual(
           s.routes["10.70.0.64/26"],
           route("10.70.0.64/26", {
-            types: RouteTypes.REMOTE_WORKLOAD,
+            types: REMOTE_WORKLOAD,
             ipPoolType: "vxlan",
-            ...via("node-2", "192.168.0.2"),
+            ...AT2,
             sameSubnet: true,
           }),
         );
@@ -118,7 +95,7 @@ scenarioTest({
           s.routes,
           routesByDst([
             route("10.65.0.65/32", {
-              types: RouteTypes.REMOTE_TUNNEL,
+              types: REMOTE_TUNNEL,
               dstNodeName: "node-2",
               tunnelType: VXLAN_TUNNEL,
             }),

@@ -8,7 +8,14 @@ import {
   NftReconciler,
   type ReconcileResult,
 } from "../../src/dataplane/nftables/nft_reconciler.ts";
-import { INPUT_BASE, rule, table, type TableParts } from "../dataplane/linux/nft_fixtures.ts";
+import {
+  DISPATCH_INPUT,
+  DISPATCH_MAP,
+  DISPATCH_RULES,
+  rule,
+  table,
+  type TableParts,
+} from "../dataplane/linux/nft_fixtures.ts";
 
 function parts(v: 4 | 6): TableParts {
   const ip = v === 4 ? "ip" : "ip6";
@@ -26,17 +33,9 @@ function parts(v: 4 | 6): TableParts {
     ? [rule("p2", "ip daddr . meta l4proto . th dport @cali40n-b counter accept")]
     : [];
   return {
-    base: {
-      "filter-INPUT": {
-        base: INPUT_BASE,
-        rules: [rule("in1", "counter jump filter-cali-from-wl-dispatch")],
-      },
-    },
+    base: DISPATCH_INPUT,
     chains: {
-      "filter-cali-from-wl-dispatch": [
-        rule("d1", "iifname vmap @filter-cali-from-wl-dispatch"),
-        rule("d2", "counter drop", "Unknown interface"),
-      ],
+      "filter-cali-from-wl-dispatch": DISPATCH_RULES,
       "filter-cali-fw-cali1": [
         rule("f0", "ct state related,established counter accept"),
         rule("f1", "counter jump filter-cali-po-np/a"),
@@ -55,7 +54,7 @@ function parts(v: 4 | 6): TableParts {
       },
       ...named,
     },
-    maps: { "filter-cali-from-wl-dispatch": { '"cali1"': "goto filter-cali-fw-cali1" } },
+    maps: DISPATCH_MAP,
   };
 }
 

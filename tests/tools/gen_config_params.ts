@@ -6,7 +6,8 @@
  *   deno fmt src/config/param_rows.ts src/config/config_values.ts
  *
  * Our own additions are applied here: `file` joins the DatastoreType enum and the `DatastoreFile`
- * parameter is inserted after DatastoreType. Tests never run this; they test the generated files.
+ * parameter is inserted after DatastoreType. Each file keeps its header (the text above the
+ * generated rows or fields) as it stands. Tests never run this; they test the generated files.
  *
  * @module
  */
@@ -49,44 +50,6 @@ function rowText(row: string[]): string {
   }, [${flagList}], ${JSON.stringify(field)}, ${JSON.stringify(description)}],`;
 }
 
-const ROWS_HEADER = `/**
- * The parameter table: every Felix parameter with its type notation, default (as the raw string
- * the parser reads; \`-\` means the type's zero value), flags, FelixConfiguration YAML field (or a
- * \`-(...)\` note saying where else it comes from) and description.
- *
- * Generated once from the reference table by \`tests/tools/gen_config_params.ts\`, with our own
- * additions (\`DatastoreFile\`, the \`file\` datastore type). Edit the rows here directly now.
- *
- * @module
- */
-
-/** The flags a parameter can carry. */
-export type ParamFlag =
-  | "local-only"
-  | "non-zero"
-  | "die-on-fail"
-  | "skip-default-validation"
-  | "from-clusterinformation"
-  | "from-node-resource"
-  | "deprecated"
-  | "not-in-felixconfiguration"
-  | "restart-on-change"
-  | "no-restart";
-
-/** One row: name, type notation, default text, flags, FelixConfiguration field, description. */
-export type ParamRow = readonly [
-  name: string,
-  type: string,
-  defaultText: string,
-  flags: readonly ParamFlag[],
-  field: string,
-  description: string,
-];
-
-// deno-fmt-ignore
-export const PARAM_ROWS = [
-`;
-
 function tsType(type: ParamType, flags: string): string {
   switch (type.kind) {
     case "bool":
@@ -128,32 +91,31 @@ function tsType(type: ParamType, flags: string): string {
   }
 }
 
-const VALUES_HEADER = `/**
- * The typed view of a resolved configuration: one field per parameter of \`PARAM_ROWS\`, holding
- * its parsed value. Durations are seconds (also for the \`...Millis\` parameter, whose raw value
- * is in milliseconds); lists are arrays; \`NumRange | undefined\` and \`boolean | undefined\` are
- * unset when the parameter is.
- *
- * Generated once by \`tests/tools/gen_config_params.ts\`; keep it in step with \`param_rows.ts\`
- * (\`param_table.ts\` fails to compile when the names differ).
- *
- * @module
- */
-import type { IfaceMatcher, NumRange, ProtoPort } from "./param_types.ts";
+const ROWS_START = "export const PARAM_ROWS = [\n";
+const VALUES_START = "export interface ConfigValues {\n";
 
-/** Every parameter's parsed value. */
-export interface ConfigValues {
-`;
+/**
+ * The text of `file` up to and including the line `start`: the module doc, imports and types
+ * written above the generated part, kept as they are.
+ */
+function headerOf(file: URL, start: string): string {
+  const text = Deno.readTextFileSync(file);
+  const at = text.indexOf(start);
+  if (at < 0) throw new Error(`Cannot find "${start.trim()}" in ${file.pathname}`);
+  return text.slice(0, at + start.length);
+}
 
 function main(tsvPath: string): void {
   const rows = readRows(tsvPath);
-  const rowsText = ROWS_HEADER + rows.map(rowText).join("\n") +
+  const dir = new URL("../../src/config/", import.meta.url);
+  const rowsFile = new URL("param_rows.ts", dir);
+  const valuesFile = new URL("config_values.ts", dir);
+  const rowsText = headerOf(rowsFile, ROWS_START) + rows.map(rowText).join("\n") +
     "\n] as const satisfies readonly ParamRow[];\n";
   const fields = rows.map((r) => `  readonly ${r[0]}: ${tsType(paramTypeOf(r[1]!), r[3]!)};`);
-  const valuesText = VALUES_HEADER + fields.join("\n") + "\n}\n";
-  const dir = new URL("../../src/config/", import.meta.url);
-  Deno.writeTextFileSync(new URL("param_rows.ts", dir), rowsText);
-  Deno.writeTextFileSync(new URL("config_values.ts", dir), valuesText);
+  const valuesText = headerOf(valuesFile, VALUES_START) + fields.join("\n") + "\n}\n";
+  Deno.writeTextFileSync(rowsFile, rowsText);
+  Deno.writeTextFileSync(valuesFile, valuesText);
 }
 
 if (import.meta.main) main(Deno.args[0] ?? "felix-params.tsv");

@@ -54,3 +54,22 @@ export const INPUT_BASE: NftBaseChain = {
   priority: 0,
   policy: "accept",
 };
+
+/** The INPUT jump to the workload dispatch chain (`in1`). */
+export const JUMP_TO_DISPATCH: NftRule = rule("in1", "counter jump filter-cali-from-wl-dispatch");
+
+/** The hooked INPUT chain holding only `JUMP_TO_DISPATCH`, as `TableParts.base`. */
+export const DISPATCH_INPUT: NonNullable<TableParts["base"]> = {
+  "filter-INPUT": { base: INPUT_BASE, rules: [JUMP_TO_DISPATCH] },
+};
+
+/** The workload dispatch chain: the interface verdict map, then drop (`d1`, `d2`). */
+export const DISPATCH_RULES: readonly NftRule[] = [
+  rule("d1", "iifname vmap @filter-cali-from-wl-dispatch"),
+  rule("d2", "counter drop", "Unknown interface"),
+];
+
+/** The dispatch map sending `cali1` to its from-workload chain. */
+export const DISPATCH_MAP: NonNullable<TableParts["maps"]> = {
+  "filter-cali-from-wl-dispatch": { '"cali1"': "goto filter-cali-fw-cali1" },
+};

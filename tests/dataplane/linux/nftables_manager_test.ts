@@ -8,35 +8,14 @@ import { rulesConfigFrom } from "../../../src/dataplane/rules/render_input.ts";
 import { Config } from "../../../src/config/mod.ts";
 import { MemoryLog } from "../../../src/lib/log.ts";
 import type { ToDataplane } from "../../../src/proto/messages.ts";
-import type { Rule } from "../../../src/proto/rule.ts";
+import { blankRule, type Rule } from "../../../src/proto/rule.ts";
 import { fakeManagers } from "./fake_managers.ts";
-import { IN_SYNC, wep, wepUpdate } from "./proto_fixtures.ts";
+import { encapUpdate, IN_SYNC, wep, wepUpdate } from "./proto_fixtures.ts";
 import { table } from "./nft_fixtures.ts";
 
 const VALUES = new Config({ hostname: "node-1" }).values;
 
-const ALLOW: Rule = {
-  action: "allow",
-  ipVersion: 0,
-  srcNet: [],
-  srcPorts: [],
-  srcIPSetIds: [],
-  srcNamedPortIPSetIds: [],
-  notSrcNet: [],
-  notSrcPorts: [],
-  notSrcIPSetIds: [],
-  notSrcNamedPortIPSetIds: [],
-  dstNet: [],
-  dstPorts: [],
-  dstIPSetIds: [],
-  dstNamedPortIPSetIds: [],
-  notDstNet: [],
-  notDstPorts: [],
-  notDstIPSetIds: [],
-  notDstNamedPortIPSetIds: [],
-  dstIPPortSetIds: [],
-  ruleId: "r1",
-} as unknown as Rule;
+const ALLOW: Rule = { ...blankRule("allow"), ruleId: "r1" };
 
 const PROFILE: ToDataplane = {
   type: "ActiveProfileUpdate",
@@ -127,13 +106,7 @@ Deno.test("NftablesManager re-renders on an EncapsulationUpdate that changes the
   const state = new RenderState(rulesConfigFrom(VALUES));
   const m = new NftablesManager({ state, config: VALUES, executor: new FakeNftExecutor() });
   const v = state.version;
-  m.onUpdate({
-    type: "EncapsulationUpdate",
-    ipipEnabled: true,
-    vxlanEnabled: false,
-    vxlanEnabledV6: false,
-    noEncapEnabled: false,
-  });
+  m.onUpdate(encapUpdate({ ipipEnabled: true }));
   equal(state.version, v + 1);
   equal(state.config.ipipEnabled, true);
 });

@@ -1,27 +1,20 @@
 /** Proto messages for the manager tests. */
-import type { HostEndpoint, ToDataplane, WorkloadEndpoint } from "../../../src/proto/messages.ts";
+import type {
+  EncapsulationUpdate,
+  HostEndpoint,
+  ToDataplane,
+  WorkloadEndpoint,
+} from "../../../src/proto/messages.ts";
+import { wep as bareWep } from "../rules/fixtures.ts";
 
-/** A workload endpoint on interface `name` with `ipv4` (and `ipv6`) nets. */
+/** A workload endpoint on interface `name` with `ipv4` (and `ipv6`) nets, in profile kns.prod. */
 export function wep(
   name: string,
   ipv4: readonly string[],
   ipv6: readonly string[] = [],
   over: Partial<WorkloadEndpoint> = {},
 ): WorkloadEndpoint {
-  return {
-    state: "active",
-    name,
-    mac: "",
-    profileIds: ["kns.prod"],
-    ipv4Nets: ipv4,
-    ipv6Nets: ipv6,
-    tiers: [],
-    ipv4NAT: [],
-    ipv6NAT: [],
-    allowSpoofedSourcePrefixes: [],
-    annotations: {},
-    ...over,
-  };
+  return bareWep(name, { profileIds: ["kns.prod"], ipv4Nets: ipv4, ipv6Nets: ipv6, ...over });
 }
 
 /** The update message of workload `workload` (orchestrator k8s, endpoint eth0). */
@@ -56,3 +49,17 @@ export function hep(name: string, expectedIPv4Addrs: readonly string[] = []): Ho
 }
 
 export const IN_SYNC: ToDataplane = { type: "InSync" };
+
+/** An `EncapsulationUpdate` with every encapsulation off but those `on` turns on. */
+export function encapUpdate(
+  on: Partial<Omit<EncapsulationUpdate, "type">> = {},
+): EncapsulationUpdate {
+  return {
+    type: "EncapsulationUpdate",
+    ipipEnabled: false,
+    vxlanEnabled: false,
+    vxlanEnabledV6: false,
+    noEncapEnabled: false,
+    ...on,
+  };
+}

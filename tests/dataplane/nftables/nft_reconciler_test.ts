@@ -4,29 +4,30 @@ import { NftCommandError } from "../../../src/dataplane/nftables/nft_executor.ts
 import type { NftRule, NftTable } from "../../../src/dataplane/nftables/nft_model.ts";
 import { NftReconciler } from "../../../src/dataplane/nftables/nft_reconciler.ts";
 import { MemoryLog } from "../../../src/lib/log.ts";
-import { INPUT_BASE, rule, table, type TableParts } from "../linux/nft_fixtures.ts";
+import {
+  DISPATCH_INPUT,
+  DISPATCH_MAP,
+  DISPATCH_RULES,
+  INPUT_BASE,
+  JUMP_TO_DISPATCH,
+  rule,
+  table,
+  type TableParts,
+} from "../linux/nft_fixtures.ts";
 
 const POLICY_A = "filter-cali-po-np/a";
 
 /** One workload endpoint `cali1` whose egress goes through policy `np/a`. */
 function oneEndpoint(over: Partial<TableParts> = {}): TableParts {
   return {
-    base: {
-      "filter-INPUT": {
-        base: INPUT_BASE,
-        rules: [rule("in1", "counter jump filter-cali-from-wl-dispatch")],
-      },
-    },
+    base: DISPATCH_INPUT,
     chains: {
-      "filter-cali-from-wl-dispatch": [
-        rule("d1", "iifname vmap @filter-cali-from-wl-dispatch"),
-        rule("d2", "counter drop", "Unknown interface"),
-      ],
+      "filter-cali-from-wl-dispatch": DISPATCH_RULES,
       "filter-cali-fw-cali1": [rule("f1", `counter jump ${POLICY_A}`), rule("f2", "counter drop")],
       [POLICY_A]: [rule("p1", "ip daddr @cali40s-a counter accept")],
     },
     sets: { "cali40s-a": { elements: ["10.0.0.1/32"] } },
-    maps: { "filter-cali-from-wl-dispatch": { '"cali1"': "goto filter-cali-fw-cali1" } },
+    maps: DISPATCH_MAP,
     ...over,
   };
 }
@@ -299,7 +300,7 @@ Deno.test("NftReconciler replaces a base chain whose priority changed", async ()
   const base = {
     "filter-INPUT": {
       base: { ...INPUT_BASE, priority: 10 },
-      rules: [rule("in1", "counter jump filter-cali-from-wl-dispatch")],
+      rules: [JUMP_TO_DISPATCH],
     },
   };
   await r.apply(table({ ...parts, base }));

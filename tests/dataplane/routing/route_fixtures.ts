@@ -13,6 +13,7 @@ import { FakeNetlink } from "../../../src/dataplane/routing/fake_netlink.ts";
 import type { RouteMsg } from "../../../src/dataplane/routing/netlink_handle.ts";
 import type { OwnershipRules } from "../../../src/dataplane/routing/route_ownership.ts";
 import { describeRoute } from "../../../src/dataplane/routing/route_target.ts";
+import { wep } from "../rules/fixtures.ts";
 
 /** The default ownership rules (DeviceRouteProtocol 3, `cali` workloads, VXLAN devices). */
 export const RULES: OwnershipRules = {
@@ -62,19 +63,7 @@ export function wepUpdate(pod: string, iface: string, ip: string): WorkloadEndpo
   return {
     type: "WorkloadEndpointUpdate",
     id: { orchestratorId: "k8s", workloadId: `default/${pod}`, endpointId: "eth0" },
-    endpoint: {
-      state: "active",
-      name: iface,
-      mac: "",
-      profileIds: [],
-      ipv4Nets: [`${ip}/32`],
-      ipv6Nets: [],
-      tiers: [],
-      ipv4NAT: [],
-      ipv6NAT: [],
-      allowSpoofedSourcePrefixes: [],
-      annotations: {},
-    },
+    endpoint: wep(iface, { ipv4Nets: [`${ip}/32`] }),
   };
 }
 

@@ -13,6 +13,7 @@ import { createRoutingManagers } from "../../../src/dataplane/routing/mod.ts";
 import type { ConfigValues } from "../../../src/config/config_values.ts";
 import { RouteTypes as T, type ToDataplane } from "../../../src/proto/messages.ts";
 import { configFor, fakeHost, mainRoutes, routeUpdate, vtep, wepUpdate } from "./route_fixtures.ts";
+import { encapUpdate } from "../linux/proto_fixtures.ts";
 
 /** Interface events the test pushes. */
 class FakeEvents implements IfaceEventSource {
@@ -40,13 +41,7 @@ const HOST_A: ToDataplane = {
 function cluster(): ToDataplane[] {
   const tunnel = { ipip: false, vxlan: true, wireguard: false };
   return [
-    {
-      type: "EncapsulationUpdate",
-      ipipEnabled: false,
-      vxlanEnabled: true,
-      vxlanEnabledV6: false,
-      noEncapEnabled: false,
-    },
+    encapUpdate({ vxlanEnabled: true }),
     HOST_A,
     vtep("node-a", "10.65.0.0", "192.168.77.1", "66:00:00:00:00:0a"),
     vtep("node-b", "10.65.1.0", "192.168.77.2", "66:00:00:00:00:0b"),
@@ -238,13 +233,7 @@ Deno.test("VXLAN manager removes the device when VXLAN is off after in-sync", as
     a.dp.onMessages(cluster());
     await settle(a);
     a.dp.onMessages([
-      {
-        type: "EncapsulationUpdate",
-        ipipEnabled: false,
-        vxlanEnabled: false,
-        vxlanEnabledV6: false,
-        noEncapEnabled: true,
-      },
+      encapUpdate({ noEncapEnabled: true }),
     ]);
     await settle(a);
     equal(nl.linkByName("vxlan.calico"), undefined);

@@ -17,6 +17,7 @@ import {
 import { RouteTable } from "../../../src/dataplane/routing/route_table.ts";
 import {
   TunnelDeviceReconciler,
+  type TunnelDeviceSpec,
   TunnelUnsupportedError,
 } from "../../../src/dataplane/routing/tunnel_device.ts";
 import {
@@ -27,16 +28,34 @@ import {
 } from "../../../src/dataplane/routing/wireguard_renderer.ts";
 import { RouteTypes as T } from "../../../src/proto/messages.ts";
 import { configFor, routeUpdate, RULES } from "./route_fixtures.ts";
+import { encapUpdate } from "../linux/proto_fixtures.ts";
 
 const PATTERN = mtuIfacePattern("^((en|wl|ww|sl|ib)[Pcopsvx].*|(eth|wlan|wwan).*)");
 
-/** Whether this kernel can create links of `kind` (tried in a temporary namespace). */
-function kernelSupports(kind: string): { ok: boolean; reason: string } {
-  if (Deno.uid() !== 0) return { ok: false, reason: "not root" };
-  const ns = `kindprobe${Deno.pid}${kind}`;
+/** Run `fn` with a netlink client in a fresh namespace `ns`, always deleted afterwards. */
+function inFreshNetns<T>(ns: string, fn: (c: RtnlClient) => T): T {
   new Deno.Command("ip", { args: ["netns", "add", ns] }).outputSync();
   try {
     const c = withNetns(ns, () => RtnlClient.open());
+    try {
+      return fn(c);
+    } finally {
+      c.close();
+    }
+  } finally {
+    new Deno.Command("ip", { args: ["netns", "del", ns] }).outputSync();
+  }
+}
+
+interface KindSupport {
+  readonly ok: boolean;
+  readonly reason: string;
+}
+
+/** Whether this kernel can create links of `kind` (tried in a temporary namespace). */
+function kernelSupports(kind: string): KindSupport {
+  if (Deno.uid() !== 0) return { ok: false, reason: "not root" };
+  return inFreshNetns(`kindprobe${Deno.pid}${kind}`, (c) => {
     try {
       c.exec({
         action: "add",
@@ -45,12 +64,29 @@ function kernelSupports(kind: string): { ok: boolean; reason: string } {
       return { ok: true, reason: "" };
     } catch (e) {
       return { ok: false, reason: (e as Error).message };
-    } finally {
-      c.close();
     }
-  } finally {
-    new Deno.Command("ip", { args: ["netns", "del", ns] }).outputSync();
-  }
+  });
+}
+
+/**
+ * `TunnelDeviceReconciler` creates `spec`'s device (`what`) in a fresh namespace `ns` with its
+ * MTU; skipped, saying why, when the kernel cannot create links of the kind.
+ */
+function realDeviceTest(what: string, ns: string, support: KindSupport, spec: TunnelDeviceSpec) {
+  Deno.test({
+    name: `TunnelDeviceReconciler creates ${what} in a real namespace${
+      support.ok
+        ? ""
+        : ` (skipped: this kernel cannot create ${spec.kind} links: ${support.reason})`
+    }`,
+    ignore: !support.ok,
+    fn() {
+      inFreshNetns(ns, (c) => {
+        new TunnelDeviceReconciler({ netlink: c }).sync(spec);
+        equal(c.listLinks().find((l) => l.name === spec.name)?.mtu, spec.mtu);
+      });
+    },
+  });
 }
 
 const ipip = kernelSupports("ipip");
@@ -104,13 +140,7 @@ Deno.test("IPIPManager programs tunl0 only when IPIP is on", async () => {
   const m = new IPIPManager({ netlink: nl, config: configFor({ IpInIpTunnelAddr: "10.70.0.1" }) });
   await m.completeDeferredWork();
   equal(nl.linkByName("tunl0"), undefined);
-  m.onUpdate({
-    type: "EncapsulationUpdate",
-    ipipEnabled: true,
-    vxlanEnabled: false,
-    vxlanEnabledV6: false,
-    noEncapEnabled: false,
-  });
+  m.onUpdate(encapUpdate({ ipipEnabled: true }));
   await m.completeDeferredWork();
   deepEqual(m.lastChanges, ["created", "mtu", "addresses", "up"]);
   equal(nl.linkByName("tunl0")?.mtu, 1480);
@@ -121,27 +151,12 @@ Deno.test("IPIPManager programs tunl0 only when IPIP is on", async () => {
   await rejects(() => broken.completeDeferredWork(), TunnelUnsupportedError);
 });
 
-Deno.test({
-  name: `TunnelDeviceReconciler creates tunl0 in a real namespace${
-    ipip.ok ? "" : ` (skipped: this kernel cannot create ipip links: ${ipip.reason})`
-  }`,
-  ignore: !ipip.ok,
-  fn() {
-    const ns = `ipiptest${Deno.pid}`;
-    new Deno.Command("ip", { args: ["netns", "add", ns] }).outputSync();
-    try {
-      const c = withNetns(ns, () => RtnlClient.open());
-      try {
-        const r = new TunnelDeviceReconciler({ netlink: c });
-        r.sync({ name: "tunl0", kind: "ipip", family: 4, mtu: 1480, address: "10.70.0.1" });
-        equal(c.listLinks().find((l) => l.name === "tunl0")?.mtu, 1480);
-      } finally {
-        c.close();
-      }
-    } finally {
-      new Deno.Command("ip", { args: ["netns", "del", ns] }).outputSync();
-    }
-  },
+realDeviceTest("tunl0", `ipiptest${Deno.pid}`, ipip, {
+  name: "tunl0",
+  kind: "ipip",
+  family: 4,
+  mtu: 1480,
+  address: "10.70.0.1",
 });
 
 const WG: WireguardSettings = {
@@ -218,25 +233,10 @@ Deno.test("WireGuard routes land in their own table through a RouteTable on the 
   );
 });
 
-Deno.test({
-  name: `TunnelDeviceReconciler creates a WireGuard device in a real namespace${
-    wireguard.ok ? "" : ` (skipped: this kernel cannot create wireguard links: ${wireguard.reason})`
-  }`,
-  ignore: !wireguard.ok,
-  fn() {
-    const ns = `wgtest${Deno.pid}`;
-    new Deno.Command("ip", { args: ["netns", "add", ns] }).outputSync();
-    try {
-      const c = withNetns(ns, () => RtnlClient.open());
-      try {
-        const r = new TunnelDeviceReconciler({ netlink: c });
-        r.sync({ name: "wireguard.cali", kind: "wireguard", family: 4, mtu: 1440, address: "" });
-        equal(c.listLinks().find((l) => l.name === "wireguard.cali")?.mtu, 1440);
-      } finally {
-        c.close();
-      }
-    } finally {
-      new Deno.Command("ip", { args: ["netns", "del", ns] }).outputSync();
-    }
-  },
+realDeviceTest("a WireGuard device", `wgtest${Deno.pid}`, wireguard, {
+  name: "wireguard.cali",
+  kind: "wireguard",
+  family: 4,
+  mtu: 1440,
+  address: "",
 });

@@ -20,7 +20,8 @@ import {
   type RouteMsg,
   type RtnlRequest,
 } from "../../../native/netlink_codec.ts";
-import { AF, IFF, NLM_F, NTF, NUD, RT_SCOPE, RTN, RTNH_F } from "../../../native/netlink_consts.ts";
+import { AF, NLM_F, NTF, NUD, RT_SCOPE, RTN, RTNH_F } from "../../../native/netlink_consts.ts";
+import { addLink, replaceRoute, setUp } from "../rtnl_requests.ts";
 
 const dir = new URL(".", import.meta.url).pathname;
 const ns = `nlcap${Deno.pid}`;
@@ -38,20 +39,12 @@ function frame(msgs: readonly NlMessage[]): Uint8Array {
 
 function setup(c: RtnlClient): void {
   const exec = (r: RtnlRequest) => c.exec(r);
-  exec({
-    action: "add",
-    obj: {
-      kind: "link",
-      link: {
-        index: 0,
-        flags: 0,
-        name: "eth0",
-        mac: "02:00:00:00:00:01",
-        kind: "veth",
-        vethPeer: { name: "cali1234567890a" },
-      },
-    },
-  });
+  exec(addLink({
+    name: "eth0",
+    mac: "02:00:00:00:00:01",
+    kind: "veth",
+    vethPeer: { name: "cali1234567890a" },
+  }));
   const links = c.listLinks();
   const eth0 = links.find((l) => l.name === "eth0")!.index;
   const cali = links.find((l) => l.name === "cali1234567890a")!.index;
@@ -59,12 +52,7 @@ function setup(c: RtnlClient): void {
     action: "set",
     obj: { kind: "link", link: { index: cali, flags: 0, mac: "ee:ee:ee:ee:ee:ee" } },
   });
-  for (const i of [eth0, cali]) {
-    exec({
-      action: "set",
-      obj: { kind: "link", link: { index: i, flags: IFF.UP, change: IFF.UP } },
-    });
-  }
+  for (const i of [eth0, cali]) exec(setUp(i));
   exec({
     action: "add",
     obj: {
@@ -78,26 +66,15 @@ function setup(c: RtnlClient): void {
       },
     },
   });
-  exec({
-    action: "add",
-    obj: {
-      kind: "link",
-      link: {
-        index: 0,
-        flags: 0,
-        name: "vxlan.calico",
-        mac: "66:0a:0b:0c:0d:0e",
-        mtu: 1450,
-        kind: "vxlan",
-        vxlan: { vni: 4096, port: 4789, parentIndex: eth0, local: "192.168.77.1", learning: false },
-      },
-    },
-  });
+  exec(addLink({
+    name: "vxlan.calico",
+    mac: "66:0a:0b:0c:0d:0e",
+    mtu: 1450,
+    kind: "vxlan",
+    vxlan: { vni: 4096, port: 4789, parentIndex: eth0, local: "192.168.77.1", learning: false },
+  }));
   const vx = c.listLinks().find((l) => l.name === "vxlan.calico")!.index;
-  exec({
-    action: "set",
-    obj: { kind: "link", link: { index: vx, flags: IFF.UP, change: IFF.UP } },
-  });
+  exec(setUp(vx));
   exec({
     action: "add",
     obj: {
@@ -105,23 +82,7 @@ function setup(c: RtnlClient): void {
       addr: { family: AF.INET, prefixLen: 32, index: vx, local: "10.65.0.0", address: "10.65.0.0" },
     },
   });
-  const route = (r: Partial<RouteMsg>) =>
-    exec({
-      action: "replace",
-      obj: {
-        kind: "route",
-        route: {
-          family: AF.INET,
-          dstLen: 32,
-          table: 254,
-          protocol: 3,
-          scope: 0,
-          type: RTN.UNICAST,
-          flags: 0,
-          ...r,
-        },
-      },
-    });
+  const route = (r: Partial<RouteMsg>) => exec(replaceRoute({ protocol: 3, scope: 0, ...r }));
   route({ dst: "10.65.0.5", oif: cali, scope: RT_SCOPE.LINK, priority: 1024 });
   route({ dst: "10.65.0.0", dstLen: 26, protocol: 80, type: RTN.BLACKHOLE });
   route({
@@ -181,10 +142,7 @@ function dumpBytes(
 
 /** The raw ERROR reply to adding a link of an unknown kind (extended ACK text included). */
 function errorBytes(sock: NetlinkSocket): Uint8Array {
-  const req = requestMessage({
-    action: "add",
-    obj: { kind: "link", link: { index: 0, flags: 0, name: "x0", kind: "nosuchkind" } },
-  });
+  const req = requestMessage(addLink({ name: "x0", kind: "nosuchkind" }));
   sock.send(encodeMessage(req.type, req.flags | NLM_F.REQUEST | NLM_F.ACK, 4242, req.payload));
   return frame(sock.receive() ?? []);
 }
