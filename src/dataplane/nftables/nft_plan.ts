@@ -129,16 +129,21 @@ class Planner {
       const old = have?.elements ?? new Set<string>();
       const gone = [...old].filter((e) => !want.elements.has(e));
       const added = [...want.elements].filter((e) => !old.has(e));
-      this.#elements(this.#p.deleteElements, "delete", name, gone);
-      this.#elements(this.#p.addElements, "add", name, added);
-      this.#n.elementsDeleted += gone.length;
-      this.#n.elementsAdded += added.length;
+      this.#changeElements(name, gone, added);
     }
     for (const name of current.keys()) {
       if (desired.sets.has(name)) continue;
       this.#p.removeSets.push(`delete set ${this.#t} ${name}`);
       this.#n.setsDeleted++;
     }
+  }
+
+  /** Delete `gone` and add `added` in set or map `name`, counting both. */
+  #changeElements(name: string, gone: readonly string[], added: readonly string[]): void {
+    this.#elements(this.#p.deleteElements, "delete", name, gone);
+    this.#elements(this.#p.addElements, "add", name, added);
+    this.#n.elementsDeleted += gone.length;
+    this.#n.elementsAdded += added.length;
   }
 
   #elements(out: string[], verb: string, name: string, elements: readonly string[]): void {
@@ -159,10 +164,7 @@ class Planner {
       const gone = [...old].filter(([k, v]) => want.elements.get(k) !== v).map(([k]) => quote(k));
       const added = [...want.elements].filter(([k, v]) => old.get(k) !== v)
         .map(([k, v]) => `${quote(k)} : ${v}`);
-      this.#elements(this.#p.deleteElements, "delete", name, gone);
-      this.#elements(this.#p.addElements, "add", name, added);
-      this.#n.elementsDeleted += gone.length;
-      this.#n.elementsAdded += added.length;
+      this.#changeElements(name, gone, added);
     }
     for (const name of current.keys()) {
       if (desired.maps.has(name)) continue;
