@@ -13,7 +13,7 @@ import { NULL_LOG } from "../../lib/log.ts";
 import type { ToDataplane } from "../../proto/messages.ts";
 import type { NftExecutor } from "../nftables/nft_executor.ts";
 import { NftReconciler, type ReconcileResult } from "../nftables/nft_reconciler.ts";
-import { type RenderedTables, renderTables } from "../nftables/nft_renderer.ts";
+import { NftRenderer, type RenderedTables } from "../nftables/nft_renderer.ts";
 import { type RenderInput, rulesConfigFrom } from "../rules/render_input.ts";
 import type { Manager } from "./manager.ts";
 import type { RenderState } from "./render_state.ts";
@@ -24,7 +24,10 @@ export interface NftablesManagerOptions {
   /** The parameters `rulesConfigFrom` reads (again on every `EncapsulationUpdate`). */
   readonly config: ConfigValues;
   readonly executor: NftExecutor;
-  /** The renderer (default `renderTables`). */
+  /**
+   * The renderer (default: an incremental `NftRenderer`, which re-renders only what changed
+   * since its last render and equals `renderTables`).
+   */
   readonly render?: (input: RenderInput) => RenderedTables;
   readonly log?: Log;
   /** Failed transactions in a row before a table is rebuilt whole (default 3). */
@@ -56,7 +59,8 @@ export class NftablesManager implements Manager {
     this.#state = options.state;
     this.#config = options.config;
     this.#executor = options.executor;
-    this.#render = options.render ?? renderTables;
+    const renderer = new NftRenderer();
+    this.#render = options.render ?? ((input) => renderer.render(input));
     this.#log = options.log ?? NULL_LOG;
     const common = {
       executor: options.executor,

@@ -120,6 +120,7 @@ class Planner {
   sets(current: ReadonlyMap<string, SetState>, table: NftTable, desired: TableState): void {
     for (const [name, want] of desired.sets) {
       const have = current.get(name);
+      if (have === want) continue; // the same state object: nothing changed
       if (have === undefined) {
         const s = table.sets.get(name)!;
         const flags = s.flags.length === 0 ? "" : ` flags ${s.flags.join(",")};`;
@@ -155,6 +156,7 @@ class Planner {
   maps(current: ReadonlyMap<string, MapState>, desired: TableState): void {
     for (const [name, want] of desired.maps) {
       const have = current.get(name);
+      if (have === want) continue;
       if (have === undefined) {
         this.#p.create.push(`add map ${this.#t} ${name} { type ${want.spec}; }`);
         this.#n.mapsAdded++;
@@ -176,6 +178,7 @@ class Planner {
   chains(current: ReadonlyMap<string, ChainState>, table: NftTable, desired: TableState): void {
     for (const [name, want] of desired.chains) {
       const have = current.get(name);
+      if (have === want) continue;
       const spec = want.base === undefined ? "" : ` { ${hookText(table, name)} }`;
       if (have !== undefined && have.base !== want.base) {
         // A base chain with another hook or priority: nothing jumps to it, so replace it.

@@ -15,7 +15,7 @@ import type { NftExecutor } from "./nft_executor.ts";
 import { CALICO_TABLE, type NftFamily, type NftTable } from "./nft_model.ts";
 import { type PlanSummary, planTable } from "./nft_plan.ts";
 import { parseTableListing } from "./nft_readback.ts";
-import { stateOf, type TableState } from "./nft_state.ts";
+import { NftStateCache, type TableState } from "./nft_state.ts";
 
 /** Options of `NftReconciler`. */
 export interface NftReconcilerOptions {
@@ -54,6 +54,8 @@ export class NftReconciler {
   /** The table as last programmed or read; undefined = absent. Only valid when `#known`. */
   #believed: TableState | undefined;
   #known = false;
+  /** Normalised state per rendered chain, set and map object, reused while they are unchanged. */
+  readonly #states = new NftStateCache();
   #failures = 0;
   #applies = 0;
 
@@ -131,7 +133,7 @@ export class NftReconciler {
     desired: NftTable,
     readBack: boolean,
   ): Promise<Omit<ReconcileResult, "readBack" | "durationMs">> {
-    const state = stateOf(desired);
+    const state = this.#states.stateOf(desired);
     const rebuild = this.#failures >= this.#rebuildAfter;
     const target = { family: this.#family, table: this.#table };
     const plan = planTable(target, this.#believed, desired, state, rebuild);

@@ -8,8 +8,9 @@
 import type { IPSetType } from "../../proto/messages.ts";
 import { nftSetName } from "../rules/names.ts";
 import type { RenderInput } from "../rules/render_input.ts";
-import { type IPVersion, LAYERS, type Rule } from "../rules/rule_model.ts";
-import { buildRuleset, type RulesetIPSet } from "../rules/ruleset.ts";
+import { GenerationCache } from "../rules/generation_cache.ts";
+import { type IPVersion, type Layer, LAYERS } from "../rules/rule_model.ts";
+import { buildRuleset, type RulesetIPSet, RulesetMemo } from "../rules/ruleset.ts";
 import {
   CALICO_TABLE,
   type NftChain,
@@ -17,7 +18,7 @@ import {
   type NftSet,
   type NftTable,
 } from "./nft_model.ts";
-import { renderLayer } from "./render_layers.ts";
+import { LayerCache, renderLayer } from "./render_layers.ts";
 
 /** The rendered tables: `ip calico`, and `ip6 calico` unless IPv6 is disabled. */
 export interface RenderedTables {
@@ -58,36 +59,68 @@ function toNftSet(set: RulesetIPSet, version: IPVersion): NftSet {
   };
 }
 
-/** Set ids the rules reference, with the type their use implies. */
-function referencedSets(rules: readonly Rule[]): Map<string, IPSetType> {
-  const out = new Map<string, IPSetType>();
-  for (const r of rules) {
-    for (const t of r.match) {
-      if (t.kind === "set") out.set(t.setId, out.get(t.setId) ?? "net");
-      if (t.kind === "ipPortSet") out.set(t.setId, "ip-and-port");
+/**
+ * What one IP version's renders reuse from the previous one: the rules memo (chains and sets
+ * built from unchanged input objects), each layer's rendered chains, and the nft sets. A fresh
+ * memo renders everything; the result never depends on the memo.
+ */
+export class TableMemo {
+  readonly rules: RulesetMemo = new RulesetMemo();
+  readonly layers: Readonly<Record<Layer, LayerCache>> = {
+    filter: new LayerCache(),
+    raw: new LayerCache(),
+    mangle: new LayerCache(),
+    nat: new LayerCache(),
+  };
+  readonly sets: GenerationCache<RulesetIPSet, NftSet> = new GenerationCache();
+  readonly emptySets: GenerationCache<string, NftSet> = new GenerationCache();
+  #version: IPVersion | undefined;
+
+  /** Binds the memo to one IP version (its caches hold that version's text). */
+  bind(version: IPVersion): void {
+    if (this.#version === undefined) this.#version = version;
+    if (this.#version !== version) {
+      throw new TypeError(`Cannot render IPv${version} with the memo of IPv${this.#version}`);
     }
   }
-  return out;
+
+  nextGeneration(): void {
+    this.sets.nextGeneration();
+    this.emptySets.nextGeneration();
+  }
 }
 
-/** Renders the table of one IP version. */
-export function renderTable(input: RenderInput, version: IPVersion): NftTable {
-  const ruleset = buildRuleset(input, version, NFT_MAX_NAME);
+/** Renders the table of one IP version; `memo` (of this version) reuses unchanged parts. */
+export function renderTable(
+  input: RenderInput,
+  version: IPVersion,
+  memo: TableMemo = new TableMemo(),
+): NftTable {
+  memo.bind(version);
+  const ruleset = buildRuleset(input, version, NFT_MAX_NAME, memo.rules);
   const chains = new Map<string, NftChain>();
   const maps = new Map<string, NftMap>();
-  const rules: Rule[] = [];
+  const referenced = new Map<string, boolean>();
   for (const layer of LAYERS) {
-    const rendered = renderLayer(layer, ruleset.layers[layer], version);
+    const rendered = renderLayer(layer, ruleset.layers[layer], version, memo.layers[layer]);
     for (const c of rendered.chains) chains.set(c.name, c);
     for (const mp of rendered.maps) maps.set(mp.name, mp);
-    rules.push(...rendered.rules);
+    for (const [id, port] of rendered.sets) {
+      referenced.set(id, port || (referenced.get(id) ?? false));
+    }
   }
   const sets = new Map<string, NftSet>();
-  for (const s of ruleset.ipSets) sets.set(nftSetName(version, s.id), toNftSet(s, version));
-  for (const [id, type] of referencedSets(rules)) {
-    const name = nftSetName(version, id);
-    if (!sets.has(name)) sets.set(name, toNftSet({ id, type, members: [] }, version));
+  for (const s of ruleset.ipSets) {
+    sets.set(nftSetName(version, s.id), memo.sets.get(s, () => toNftSet(s, version)));
   }
+  for (const [id, port] of referenced) {
+    const name = nftSetName(version, id);
+    if (sets.has(name)) continue;
+    const type: IPSetType = port ? "ip-and-port" : "net";
+    const empty = () => toNftSet({ id, type, members: [] }, version);
+    sets.set(name, memo.emptySets.get(`${id}\0${type}`, empty));
+  }
+  memo.nextGeneration();
   return { family: version === 4 ? "ip" : "ip6", name: CALICO_TABLE, chains, sets, maps };
 }
 
@@ -97,4 +130,23 @@ export function renderTables(input: RenderInput): RenderedTables {
     ip: renderTable(input, 4),
     ip6: input.config.ipv6Enabled ? renderTable(input, 6) : undefined,
   };
+}
+
+/**
+ * An incremental `renderTables`: each render reuses what the previous one built from the same
+ * input objects (the render state's snapshots share unchanged policies, endpoints and sets), so
+ * one changed endpoint costs its own chains, not the whole ruleset. The tables equal those of
+ * `renderTables(input)`, and unchanged chains, sets and maps are the very objects of the last
+ * render, which lets the reconciler skip them by identity.
+ */
+export class NftRenderer {
+  readonly #v4 = new TableMemo();
+  readonly #v6 = new TableMemo();
+
+  render(input: RenderInput): RenderedTables {
+    return {
+      ip: renderTable(input, 4, this.#v4),
+      ip6: input.config.ipv6Enabled ? renderTable(input, 6, this.#v6) : undefined,
+    };
+  }
 }

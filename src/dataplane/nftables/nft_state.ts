@@ -6,8 +6,15 @@
  *
  * @module
  */
-import { cidrContains, formatIP, parseCIDR, parseIP } from "../../lib/ip.ts";
-import type { NftBaseChain, NftRule, NftSet, NftTable } from "./nft_model.ts";
+import {
+  dropCoveredPrefixes,
+  normaliseElement,
+  normaliseMapKey,
+  normaliseVerdict,
+} from "./nft_elements.ts";
+import type { NftBaseChain, NftChain, NftMap, NftRule, NftSet, NftTable } from "./nft_model.ts";
+
+export { dropCoveredPrefixes, normaliseElement, normaliseMapKey, normaliseVerdict };
 
 /** One chain: its hook spec (`undefined` for a regular chain) and its rules' comments. */
 export interface ChainState {
@@ -56,86 +63,82 @@ export function setSpec(type: string, flags: readonly string[]): string {
   return flags.length === 0 ? t : `${t} flags ${[...flags].sort().join(",")}`;
 }
 
-const PROTO_NAMES: Readonly<Record<string, string>> = {
-  "1": "icmp",
-  "6": "tcp",
-  "17": "udp",
-  "58": "ipv6-icmp",
-  "132": "sctp",
-  "136": "udplite",
-};
-
-function normaliseAtom(atom: string): string {
-  const a = atom.trim();
-  const named = PROTO_NAMES[a];
-  if (named !== undefined) return named;
-  const dash = a.indexOf("-");
-  if (dash > 0 && parseIP(a.slice(0, dash)) !== undefined) {
-    return `${normaliseAtom(a.slice(0, dash))}-${normaliseAtom(a.slice(dash + 1))}`;
-  }
-  const c = parseCIDR(a);
-  if (c === undefined) return a;
-  const full = c.family === 4 ? 32 : 128;
-  return c.prefix === full ? formatIP(c) : `${formatIP(c)}/${c.prefix}`;
+function desiredChain(c: NftChain): ChainState {
+  return { base: baseSpec(c.base), rules: c.rules.map(ruleComment) };
 }
 
 /**
- * An element as nft prints it: a full-length prefix is a bare address, addresses are canonical,
- * protocol numbers are names, concatenations are joined with ` . `.
+ * A set's state; `before` (element -> normalised, from an earlier version of the same set) saves
+ * normalising the elements that stayed, and `seen` collects this version's for the next one.
  */
-export function normaliseElement(element: string): string {
-  return element.split(" . ").map(normaliseAtom).join(" . ");
+function desiredSet(
+  s: NftSet,
+  before: ReadonlyMap<string, string> | undefined,
+  seen: Map<string, string>,
+): SetState {
+  const normalised = new Set<string>();
+  for (const e of s.elements) {
+    const n = before?.get(e) ?? normaliseElement(e);
+    seen.set(e, n);
+    normalised.add(n);
+  }
+  const elements = s.flags.includes("interval")
+    ? new Set(dropCoveredPrefixes([...normalised]))
+    : normalised;
+  return { spec: setSpec(s.type, s.flags), elements };
 }
 
-/** A map key without quotes (`"cali1"` -> `cali1`). */
-export function normaliseMapKey(key: string): string {
-  const k = key.trim();
-  return k.length >= 2 && k.startsWith('"') && k.endsWith('"') ? k.slice(1, -1) : k;
-}
-
-/** A verdict with single spaces (`goto  x` -> `goto x`). */
-export function normaliseVerdict(verdict: string): string {
-  return verdict.trim().split(/\s+/).join(" ");
+function desiredMap(m: NftMap): MapState {
+  const elements = new Map<string, string>();
+  for (const [k, v] of m.elements) elements.set(normaliseMapKey(k), normaliseVerdict(v));
+  return { spec: setSpec(m.type.replace(/\s*:\s*/, " : "), []), elements };
 }
 
 /**
- * An interval set refuses overlapping elements ("conflicting intervals specified"), so a prefix
- * covered by another element of the same set is dropped: the set matches the same addresses.
+ * Remembers the state of each chain, set and map object it was given, so that a renderer that
+ * hands back the same objects for unchanged content costs nothing here, and the planner can
+ * skip them by identity. Objects of an `NftTable` are never mutated (STYLE rule 5).
  */
-export function dropCoveredPrefixes(elements: readonly string[]): string[] {
-  const parsed = elements.map((e) => ({ e, c: e.includes(" . ") ? undefined : parseCIDR(e) }));
-  const cidrs = parsed.filter((p) => p.c !== undefined).sort((a, b) => a.c!.prefix - b.c!.prefix);
-  if (cidrs.length < 2) return [...elements];
-  const kept: { e: string; c: NonNullable<(typeof parsed)[number]["c"]> }[] = [];
-  const dropped = new Set<string>();
-  for (const p of cidrs) {
-    if (kept.some((k) => cidrContains(k.c, p.c!))) dropped.add(p.e);
-    else kept.push({ e: p.e, c: p.c! });
+export class NftStateCache {
+  readonly #chains = new WeakMap<NftChain, ChainState>();
+  readonly #sets = new WeakMap<NftSet, SetState>();
+  readonly #maps = new WeakMap<NftMap, MapState>();
+  /** Per set name: element -> normalised element, of the last version of that set seen. */
+  #normalised = new Map<string, ReadonlyMap<string, string>>();
+
+  /** The state a table is in once `table` has been applied. */
+  stateOf(table: NftTable): TableState {
+    const chains = new Map<string, ChainState>();
+    for (const [name, c] of table.chains) chains.set(name, cached(this.#chains, c, desiredChain));
+    const sets = new Map<string, SetState>();
+    const normalised = new Map<string, ReadonlyMap<string, string>>();
+    for (const [name, s] of table.sets) {
+      let state = this.#sets.get(s);
+      let seen = this.#normalised.get(name);
+      if (state === undefined || seen === undefined) {
+        const next = new Map<string, string>();
+        this.#sets.set(s, state = desiredSet(s, seen, next));
+        seen = next;
+      }
+      normalised.set(name, seen);
+      sets.set(name, state);
+    }
+    this.#normalised = normalised;
+    const maps = new Map<string, MapState>();
+    for (const [name, m] of table.maps) maps.set(name, cached(this.#maps, m, desiredMap));
+    return { chains, sets, maps };
   }
-  return elements.filter((e) => !dropped.has(e));
 }
 
-function desiredSet(s: NftSet): SetState {
-  const normalised = [...new Set(s.elements.map(normaliseElement))];
-  const elements = s.flags.includes("interval") ? dropCoveredPrefixes(normalised) : normalised;
-  return { spec: setSpec(s.type, s.flags), elements: new Set(elements) };
+function cached<K extends object, V>(memo: WeakMap<K, V>, key: K, make: (k: K) => V): V {
+  let v = memo.get(key);
+  if (v === undefined) memo.set(key, v = make(key));
+  return v;
 }
 
 /** The state a table is in once `table` has been applied. */
 export function stateOf(table: NftTable): TableState {
-  const chains = new Map<string, ChainState>();
-  for (const [name, c] of table.chains) {
-    chains.set(name, { base: baseSpec(c.base), rules: c.rules.map(ruleComment) });
-  }
-  const sets = new Map<string, SetState>();
-  for (const [name, s] of table.sets) sets.set(name, desiredSet(s));
-  const maps = new Map<string, MapState>();
-  for (const [name, m] of table.maps) {
-    const elements = new Map<string, string>();
-    for (const [k, v] of m.elements) elements.set(normaliseMapKey(k), normaliseVerdict(v));
-    maps.set(name, { spec: setSpec(m.type.replace(/\s*:\s*/, " : "), []), elements });
-  }
-  return { chains, sets, maps };
+  return new NftStateCache().stateOf(table);
 }
 
 /** An empty table (just created). */

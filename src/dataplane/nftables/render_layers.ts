@@ -13,7 +13,9 @@ import {
   type Layer,
   type Rule,
 } from "../rules/rule_model.ts";
+import { GenerationCache } from "../rules/generation_cache.ts";
 import type { LayerRules } from "../rules/ruleset.ts";
+import type { KernelHook } from "../rules/static_filter.ts";
 import type { NftBaseChain, NftChain, NftMap, NftRule } from "./nft_model.ts";
 import { dispatchMapName, nftChainName, renderRuleBody, ruleComment } from "./render_rule.ts";
 
@@ -47,8 +49,33 @@ export const BASE_CHAINS: Readonly<Record<Layer, readonly (readonly [string, Nft
 export interface RenderedLayer {
   readonly chains: readonly NftChain[];
   readonly maps: readonly NftMap[];
-  /** Every rule, for set-reference collection. */
-  readonly rules: readonly Rule[];
+  /** Ids of the sets the layer's rules match on; `true` where used as `ip-and-port`. */
+  readonly sets: ReadonlyMap<string, boolean>;
+}
+
+/** One chain rendered, with what the layer needs to know about it. */
+interface RenderedChain {
+  readonly chain: NftChain;
+  readonly maps: readonly NftMap[];
+  /** Chain names its rules jump or go to (without layer prefix). */
+  readonly targets: readonly string[];
+  readonly sets: ReadonlyMap<string, boolean>;
+}
+
+/**
+ * Chains of one layer and IP version rendered by the previous render, by the neutral chain (or
+ * kernel hook) object they came from: the rules memo hands back the same objects for what did
+ * not change, so their text and hashes are reused.
+ */
+export class LayerCache {
+  readonly chains: GenerationCache<Chain, RenderedChain> = new GenerationCache();
+  readonly hooks: GenerationCache<string, { hook: KernelHook; chain: RenderedChain }> =
+    new GenerationCache();
+
+  nextGeneration(): void {
+    this.chains.nextGeneration();
+    this.hooks.nextGeneration();
+  }
 }
 
 function nftRules(
@@ -71,19 +98,6 @@ function nftRules(
   });
 }
 
-/** Names of the chains reachable from `roots` (targets missing from `byName` included). */
-function reachable(roots: readonly Rule[], byName: ReadonlyMap<string, Chain>): Set<string> {
-  const seen = new Set<string>();
-  const queue = roots.flatMap((r) => actionTargets(r.action));
-  while (queue.length > 0) {
-    const name = queue.pop()!;
-    if (seen.has(name)) continue;
-    seen.add(name);
-    for (const r of byName.get(name)?.rules ?? []) queue.push(...actionTargets(r.action));
-  }
-  return seen;
-}
-
 function dispatchMaps(chain: Chain, layer: Layer): NftMap[] {
   const maps: NftMap[] = [];
   for (const r of chain.rules) {
@@ -96,31 +110,105 @@ function dispatchMaps(chain: Chain, layer: Layer): NftMap[] {
   return maps;
 }
 
-/** Renders one layer: base chains first, then the reachable chains sorted by name. */
-export function renderLayer(layer: Layer, rules: LayerRules, version: IPVersion): RenderedLayer {
+/** What the rules refer to: chains (targets) and sets (`true`: used as `ip-and-port`). */
+function references(rules: readonly Rule[]): Pick<RenderedChain, "targets" | "sets"> {
+  const targets: string[] = [];
+  const sets = new Map<string, boolean>();
+  for (const r of rules) {
+    targets.push(...actionTargets(r.action));
+    for (const t of r.match) {
+      if (t.kind === "set") sets.set(t.setId, sets.get(t.setId) ?? false);
+      if (t.kind === "ipPortSet") sets.set(t.setId, true);
+    }
+  }
+  return { targets, sets };
+}
+
+function renderChain(chain: Chain, layer: Layer, version: IPVersion): RenderedChain {
+  const name = nftChainName(layer, chain.name);
+  return {
+    chain: { name, rules: nftRules(chain.rules, version, layer, chain.name, name) },
+    maps: dispatchMaps(chain, layer),
+    ...references(chain.rules),
+  };
+}
+
+function renderBase(
+  layer: Layer,
+  kernel: string,
+  base: NftBaseChain,
+  hook: KernelHook,
+  version: IPVersion,
+): RenderedChain {
+  const name = `${layer}-${kernel}`;
+  const rules = [
+    ...nftRules(hook.inserts, version, layer, kernel, name),
+    ...nftRules(hook.appends, version, layer, kernel, appendsHashKey(name)),
+  ];
+  return {
+    chain: { name, base, rules },
+    maps: [],
+    ...references([...hook.inserts, ...hook.appends]),
+  };
+}
+
+/** Names of the chains reachable from `roots` (targets missing from the layer included). */
+function reachable(roots: readonly string[], targetsOf: (name: string) => readonly string[]) {
+  const seen = new Set<string>();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const name = queue.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...targetsOf(name));
+  }
+  return seen;
+}
+
+function mergeSets(into: Map<string, boolean>, from: ReadonlyMap<string, boolean>): void {
+  for (const [id, port] of from) into.set(id, port || (into.get(id) ?? false));
+}
+
+/**
+ * Renders one layer: base chains first, then the reachable chains sorted by name. `cache` (of
+ * this layer and IP version) reuses the chains rendered last time from the same objects.
+ */
+export function renderLayer(
+  layer: Layer,
+  rules: LayerRules,
+  version: IPVersion,
+  cache: LayerCache = new LayerCache(),
+): RenderedLayer {
   const byName = new Map<string, Chain>();
   for (const c of rules.chains) if (!byName.has(c.name)) byName.set(c.name, c);
+  const rendered = (c: Chain) => cache.chains.get(c, () => renderChain(c, layer, version));
   const chains: NftChain[] = [];
-  const allRules: Rule[] = [];
-  const roots: Rule[] = [];
+  const sets = new Map<string, boolean>();
+  const roots: string[] = [];
   for (const [kernel, base] of BASE_CHAINS[layer]) {
-    const hook = rules.hooks.get(kernel) ?? { inserts: [], appends: [] };
-    const name = `${layer}-${kernel}`;
-    const nft = [
-      ...nftRules(hook.inserts, version, layer, kernel, name),
-      ...nftRules(hook.appends, version, layer, kernel, appendsHashKey(name)),
-    ];
-    chains.push({ name, base, rules: nft });
-    roots.push(...hook.inserts, ...hook.appends);
+    const hook = rules.hooks.get(kernel) ?? NO_HOOK;
+    const r = cache.hooks.get(
+      kernel,
+      () => ({ hook, chain: renderBase(layer, kernel, base, hook, version) }),
+      (x) => x.hook === hook,
+    ).chain;
+    chains.push(r.chain);
+    roots.push(...r.targets);
+    mergeSets(sets, r.sets);
   }
-  allRules.push(...roots);
+  const targetsOf = (name: string) => {
+    const c = byName.get(name);
+    return c === undefined ? [] : rendered(c).targets;
+  };
   const maps: NftMap[] = [];
-  for (const name of [...reachable(roots, byName)].sort()) {
-    const chain = byName.get(name) ?? { name, rules: [] };
-    const full = nftChainName(layer, name);
-    chains.push({ name: full, rules: nftRules(chain.rules, version, layer, name, full) });
-    maps.push(...dispatchMaps(chain, layer));
-    allRules.push(...chain.rules);
+  for (const name of [...reachable(roots, targetsOf)].sort()) {
+    const r = rendered(byName.get(name) ?? { name, rules: [] });
+    chains.push(r.chain);
+    maps.push(...r.maps);
+    mergeSets(sets, r.sets);
   }
-  return { chains, maps, rules: allRules };
+  cache.nextGeneration();
+  return { chains, maps, sets };
 }
+
+const NO_HOOK: KernelHook = { inserts: [], appends: [] };

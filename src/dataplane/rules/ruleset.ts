@@ -12,25 +12,17 @@ import type {
   TierInfo,
   WorkloadEndpoint,
 } from "../../proto/messages.ts";
-import { policyIdString } from "../../proto/messages.ts";
-import { workloadDispatchChains } from "./dispatch.ts";
-import {
-  hostDispatchChains,
-  hostEndpointChains,
-  type HostEndpointOnIface,
-  workloadChains,
-} from "./endpoint_sets.ts";
+import type { HostEndpointOnIface } from "./endpoint_sets.ts";
 import { ruleIPSets, type RulesetIPSet } from "./ruleset_ipsets.ts";
+import { RulesetMemo } from "./ruleset_memo.ts";
 import { ALL_INTERFACES } from "./names.ts";
-import { policyChains, profileChains } from "./policy_chains.ts";
-import { groupChain, groupPolicies, type PolicyDirection } from "./policy_groups.ts";
 import type { RenderInput } from "./render_input.ts";
-import { type RulesContext, rulesContext } from "./rules_context.ts";
+import type { RulesContext } from "./rules_context.ts";
 import type { Chain, IPVersion, Layer } from "./rule_model.ts";
-import { type KernelHook, staticFilter } from "./static_filter.ts";
-import { staticMangle, staticNat, staticRaw } from "./static_other.ts";
+import type { KernelHook } from "./static_filter.ts";
 
 export type { RulesetIPSet } from "./ruleset_ipsets.ts";
+export { RulesetMemo } from "./ruleset_memo.ts";
 
 /** One layer: kernel-chain hooks (by kernel chain name, e.g. `INPUT`) and our chains. */
 export interface LayerRules {
@@ -44,6 +36,8 @@ export interface Ruleset {
   readonly layers: Readonly<Record<Layer, LayerRules>>;
   readonly ipSets: readonly RulesetIPSet[];
 }
+
+const EMPTY_PROFILE = { inboundRules: [], outboundRules: [] } as const;
 
 const EMPTY_POLICY: Policy = {
   tier: "",
@@ -94,29 +88,18 @@ function policyLayerChains(
   ctx: RulesContext,
   input: RenderInput,
   tierLists: readonly (readonly TierInfo[])[],
+  memo: RulesetMemo,
 ): Chain[] {
   const ids = new Map<string, PolicyID>();
   const groups = new Map<string, Chain>();
   for (const tiers of tierLists) {
-    for (const tier of tiers) {
-      for (
-        const [dir, list] of [["ingress", tier.ingressPolicies], [
-          "egress",
-          tier.egressPolicies,
-        ]] as const
-      ) {
-        for (const id of list) ids.set(policyIdString(id), id);
-        for (const g of groupPolicies(list, input.policies)) {
-          if (g.policies.length < 2) continue;
-          const chain = groupChain(ctx, g, dir as PolicyDirection);
-          groups.set(chain.name, chain);
-        }
-      }
-    }
+    const refs = memo.tierRefs(ctx, tiers, input.policies);
+    for (const [key, id] of refs.policies) ids.set(key, id);
+    for (const chain of refs.groups) groups.set(chain.name, chain);
   }
   const chains: Chain[] = [];
   for (const [key, id] of ids) {
-    chains.push(...policyChains(ctx, id, input.policies.get(key) ?? EMPTY_POLICY));
+    chains.push(...memo.policyChains(ctx, key, id, input.policies.get(key) ?? EMPTY_POLICY));
   }
   return [...chains, ...groups.values()];
 }
@@ -126,37 +109,47 @@ function profileLayerChains(
   ctx: RulesContext,
   input: RenderInput,
   ids: readonly string[],
+  memo: RulesetMemo,
 ): Chain[] {
   const all = new Set(ids);
-  const empty = { inboundRules: [], outboundRules: [] };
-  return [...all].sort().flatMap((id) => profileChains(ctx, id, input.profiles.get(id) ?? empty));
+  return [...all].sort().flatMap((id) =>
+    memo.profileChains(ctx, id, input.profiles.get(id) ?? EMPTY_PROFILE)
+  );
 }
 
-/** Builds the ruleset of `version` for a backend with chain names up to `maxNameLength`. */
+/**
+ * Builds the ruleset of `version` for a backend with chain names up to `maxNameLength`. With a
+ * `memo` of earlier builds (one per IP version), only what changed since is built again; the
+ * result is the same.
+ */
 export function buildRuleset(
   input: RenderInput,
   version: IPVersion,
   maxNameLength: number,
+  memo: RulesetMemo = new RulesetMemo(),
 ): Ruleset {
-  const ctx = rulesContext(input.config, version, maxNameLength);
+  const ctx = memo.context(input.config, version, maxNameLength);
   const weps = workloadsByIface(input);
   const heps = hostEndpointsByIface(input);
-  const policyChainList = policyLayerChains(ctx, input, allTierLists(weps, heps));
+  const policyChainList = policyLayerChains(ctx, input, allTierLists(weps, heps), memo);
   const profileIds = [
     ...weps.flatMap((w) => w.profileIds),
     ...heps.flatMap((h) => h.endpoint.profileIds),
   ];
-  const profiles = profileLayerChains(ctx, input, profileIds);
-  const hepChains = heps.map((h) => hostEndpointChains(ctx, h, input.policies));
-  const dispatch = hostDispatchChains(ctx, heps);
-  const filter = staticFilter(ctx);
-  const raw = staticRaw(ctx, weps);
-  const mangle = staticMangle(ctx);
-  const ipSets = ruleIPSets(input, version);
+  const profiles = profileLayerChains(ctx, input, profileIds, memo);
+  const hepChains = heps.map((h) => memo.hostEndpointChains(ctx, h, input.policies));
+  const dispatch = memo.hostDispatchChains(ctx, heps);
+  const filter = memo.staticFilter(ctx);
+  const raw = memo.staticRaw(ctx, weps);
+  const mangle = memo.staticMangle(ctx);
+  const ipSets = ruleIPSets(input, version, memo.ipSets);
   const natActive = [...input.ipPools.values()].some((p) =>
     p.masquerade && p.cidr.includes(":") === (version === 6)
   );
-  const nat = staticNat(ctx, natActive);
+  const nat = memo.staticNat(ctx, natActive);
+  const wepChains = weps.flatMap((w) => memo.workloadChains(ctx, w, input.policies));
+  const wlDispatch = memo.workloadDispatchChains(ctx, weps.map((w) => w.name));
+  memo.nextGeneration();
   return {
     version,
     ipSets,
@@ -165,8 +158,8 @@ export function buildRuleset(
         hooks: filter.hooks,
         chains: [
           ...filter.chains,
-          ...workloadDispatchChains(ctx, weps.map((w) => w.name)),
-          ...weps.flatMap((w) => workloadChains(ctx, w, input.policies)),
+          ...wlDispatch,
+          ...wepChains,
           ...dispatch.filter,
           ...hepChains.flatMap((c) => c.filter),
           ...policyChainList,
