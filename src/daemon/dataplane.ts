@@ -52,6 +52,7 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
     : undefined;
   const sysctl = online ? deps.sysctl ?? new ProcSysctl() : undefined;
   const prefixes = config.InterfacePrefix.length > 0 ? config.InterfacePrefix : ["cali"];
+  const requestApply = () => kernel?.kick.requestApply();
   return [
     new IPSetsManager({ state }),
     new PolicyManager({ state }),
@@ -61,6 +62,7 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
       log,
       ...(sysctl === undefined ? {} : { sysctl }),
       ...(addresses === undefined ? {} : { addresses }),
+      ...(kernel === undefined ? {} : { ifaces: kernel.ifaces }),
     }),
     new MasqManager({ state }),
     new HostIPsManager({
@@ -73,7 +75,13 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
     }),
     // Routing managers (MTU file, tunl0, VXLAN devices and VTEP entries, routes) over rtnetlink.
     ...(kernel === undefined ? [] : [
-      ...createRoutingManagers({ config, log, netlink: kernel.netlink, ifaces: kernel.ifaces }),
+      ...createRoutingManagers({
+        config,
+        log,
+        netlink: kernel.netlink,
+        ifaces: kernel.ifaces,
+        requestApply,
+      }),
       kernel.closer,
     ]),
     new NftablesManager({
@@ -85,29 +93,46 @@ export function buildManagers(config: ConfigValues, log: Log, deps: DataplaneDep
   ];
 }
 
+/** The loop's apply request, known once the loop binds the managers (`setRequestApply`). */
+class ApplyKick {
+  #requestApply: (() => void) | undefined;
+
+  bind(requestApply: () => void): void {
+    this.#requestApply = requestApply;
+  }
+
+  requestApply(): void {
+    this.#requestApply?.();
+  }
+}
+
 /**
  * One rtnetlink client and one interface monitor for the whole dataplane: the routing managers,
  * the endpoint manager and the host-IP manager all see the same, live view of the interfaces
- * and their addresses (no `ip` process, no polling).
+ * and their addresses (no `ip` process, no polling). The routing managers ask for an apply
+ * through the loop when an interface comes up (`kick`, bound by the loop through `closer`).
  */
 function interfaces(config: ConfigValues, log: Log): {
   netlink: RtnlClient;
   ifaces: IfaceMonitor;
   closer: Manager;
+  kick: ApplyKick;
 } {
   const netlink = RtnlClient.open({ timeoutMs: config.NetlinkTimeoutSecs * 1000 });
   const ifaces = new IfaceMonitor({ netlink, log, events: kernelIfaceEvents(log) });
   ifaces.start();
+  const kick = new ApplyKick();
   const closer: Manager = {
     name: "interfaces",
     onUpdate() {},
     completeDeferredWork: () => Promise.resolve(),
+    setRequestApply: (requestApply) => kick.bind(requestApply),
     async close() {
       await ifaces.close();
       netlink.close();
     },
   };
-  return { netlink, ifaces, closer };
+  return { netlink, ifaces, closer, kick };
 }
 
 /** The nftables manager of a list built by `buildManagers`. */

@@ -1,7 +1,10 @@
 /**
  * Local workload and host endpoints (upstream's endpoint manager): records them into the render
- * state, sets the per-interface sysctls of workload interfaces (retrying interfaces that do not
- * exist yet), and resolves which interface each host endpoint applies to.
+ * state, sets the per-interface sysctls of workload interfaces, and resolves which interface each
+ * host endpoint applies to. A workload interface that does not exist yet stays pending; with an
+ * interface monitor, its link `added` (or `up`) event asks the loop for an apply at once, and an
+ * address change re-resolves host endpoints given by address. The loop's pending-work poll
+ * remains as a fallback.
  *
  * @module
  */
@@ -10,6 +13,7 @@ import { NULL_LOG } from "../../lib/log.ts";
 import type { HostEndpoint, ToDataplane } from "../../proto/messages.ts";
 import { workloadEndpointIdString } from "../rules/render_input.ts";
 import { needsAddresses, resolveHostEndpoints } from "./hep_resolver.ts";
+import type { IfaceListener, LinkChange } from "./iface_monitor.ts";
 import type { AddressSource, InterfaceAddrs } from "./interface_addrs.ts";
 import type { Manager } from "./manager.ts";
 import type { RenderState } from "./render_state.ts";
@@ -25,6 +29,10 @@ export interface EndpointManagerOptions {
   readonly addresses?: AddressSource;
   readonly ipv6Enabled: boolean;
   readonly log?: Log;
+  /** Interface events (the shared `IfaceMonitor`): react to workload interfaces appearing. */
+  readonly ifaces?: { subscribe(listener: IfaceListener): () => void };
+  /** Ask the loop for an apply soon (default: what the loop passes to `setRequestApply`). */
+  readonly requestApply?: () => void;
 }
 
 /** Workload and host endpoints. */
@@ -39,6 +47,8 @@ export class EndpointManager implements Manager {
   readonly #heps = new Map<string, HostEndpoint>();
   #hostAddrs: readonly InterfaceAddrs[] = [];
   #addrsStale = true;
+  #requestApply: (() => void) | undefined;
+  readonly #unsubscribe: (() => void) | undefined;
 
   constructor(options: EndpointManagerOptions) {
     this.#state = options.state;
@@ -49,6 +59,39 @@ export class EndpointManager implements Manager {
       ipv6Enabled: options.ipv6Enabled,
       log: this.#log,
     });
+    this.#requestApply = options.requestApply;
+    this.#unsubscribe = options.ifaces?.subscribe({
+      onLinkChange: (iface, change) => this.#onLinkChange(iface.name, change),
+      onAddrsChange: () => this.#onAddrsChange(),
+      onResync: () => this.#onIfaceResync(),
+    });
+  }
+
+  setRequestApply(requestApply: () => void): void {
+    this.#requestApply ??= requestApply;
+  }
+
+  /** A workload interface appeared (or came up while waiting): write its sysctls now. */
+  #onLinkChange(name: string, change: LinkChange): void {
+    const sysctls = this.#sysctls;
+    if (sysctls === undefined) return;
+    const kick = change === "added"
+      ? sysctls.requeue(name)
+      : change === "up" && sysctls.isPending(name);
+    if (kick) this.#requestApply?.();
+  }
+
+  /** Host endpoints given by expected IPs follow the addresses. */
+  #onAddrsChange(): void {
+    if (this.#addresses === undefined || !needsAddresses(this.#heps)) return;
+    this.#addrsStale = true;
+    this.#requestApply?.();
+  }
+
+  /** Events were lost: every interface may have been re-created. */
+  #onIfaceResync(): void {
+    this.markForResync();
+    this.#requestApply?.();
   }
 
   onUpdate(msg: ToDataplane): void {
@@ -111,5 +154,10 @@ export class EndpointManager implements Manager {
   markForResync(): void {
     this.#addrsStale = true;
     this.#sysctls?.requeueAll();
+  }
+
+  close(): Promise<void> {
+    this.#unsubscribe?.();
+    return Promise.resolve();
   }
 }

@@ -52,10 +52,17 @@ export class InternalDataplane {
   #dirty = false;
   #running: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending `#timer` fires (performance.now() time). */
+  #timerDue = 0;
+  /** An apply was requested (`requestApply`): the next one skips the batching throttle. */
+  #kicked = false;
+  /** No apply before this time (the backoff after a failure). */
+  #retryAt = 0;
   #resyncTimer: ReturnType<typeof setInterval> | undefined;
   #pendingTimer: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
-  #lastApply = 0;
+  /** When the last apply ended; none yet: the first apply is not throttled. */
+  #lastApply = Number.NEGATIVE_INFINITY;
   #closed = false;
   #waiters: (() => void)[] = [];
 
@@ -71,6 +78,7 @@ export class InternalDataplane {
     if (this.#resyncIntervalMs > 0) {
       this.#resyncTimer = setInterval(() => this.resync(), this.#resyncIntervalMs);
     }
+    for (const m of this.#managers) m.setRequestApply?.(() => this.requestApply());
   }
 
   /** Whether the first apply after in-sync has completed. */
@@ -87,6 +95,20 @@ export class InternalDataplane {
     }
     this.#pendingMessages += msgs.length;
     this.#dirty = true;
+    this.#schedule(0);
+  }
+
+  /**
+   * Schedule an apply now: a manager learned of work outside the messages, such as a workload
+   * interface that appeared (its sysctls must be written before the pod's first ARP goes
+   * unanswered). It skips the throttle that batches messages (`applyIntervalMs`) but not the
+   * backoff after a failure; requests made before an apply starts share it. Before the first
+   * `InSync` the apply waits for it; after `close` this does nothing.
+   */
+  requestApply(): void {
+    if (this.#closed) return;
+    this.#dirty = true;
+    this.#kicked = true;
     this.#schedule(0);
   }
 
@@ -110,9 +132,15 @@ export class InternalDataplane {
   }
 
   #schedule(extraDelayMs: number): void {
-    if (this.#closed || !this.#inSync || this.#timer !== undefined) return;
-    const sinceLast = performance.now() - this.#lastApply;
-    const delay = Math.max(extraDelayMs, this.#applyIntervalMs - sinceLast, 0);
+    if (this.#closed || !this.#inSync) return;
+    const now = performance.now();
+    const throttle = this.#kicked ? 0 : this.#applyIntervalMs - (now - this.#lastApply);
+    const delay = Math.max(extraDelayMs, throttle, this.#retryAt - now, 0);
+    if (this.#timer !== undefined) {
+      if (now + delay >= this.#timerDue) return;
+      clearTimeout(this.#timer);
+    }
+    this.#timerDue = now + delay;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.#runApply();
@@ -124,11 +152,13 @@ export class InternalDataplane {
     const messages = this.#pendingMessages;
     this.#pendingMessages = 0;
     this.#dirty = false;
+    this.#kicked = false;
     const start = performance.now();
     this.#running = this.#applyAll();
     try {
       await this.#running;
       this.#failures = 0;
+      this.#retryAt = 0;
       const first = !this.#appliedOnce;
       this.#appliedOnce = true;
       this.#onApplied?.({
@@ -147,6 +177,7 @@ export class InternalDataplane {
       });
       this.#running = undefined;
       this.#lastApply = performance.now();
+      this.#retryAt = this.#lastApply + delay;
       this.#schedule(delay);
       this.#onApplyFailed?.(e, this.#failures);
       return;

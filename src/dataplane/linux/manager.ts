@@ -26,6 +26,12 @@ export interface Manager {
   hasPendingWork?(): boolean;
   /** Forget what is believed programmed and re-read the kernel at the next apply (drift repair). */
   markForResync?(): void;
+  /**
+   * The loop calls this once, when it is created, with a function that schedules an apply soon:
+   * for managers that learn of work outside the messages (an interface appeared or came up).
+   * Calling it before the first `InSync` or after `close` does nothing.
+   */
+  setRequestApply?(requestApply: () => void): void;
   /** Release OS resources (sockets, monitors). */
   close?(): Promise<void>;
 }

@@ -3,7 +3,8 @@
  * (rules-rendering.md §5): IPv4 `rp_filter=1` (0 when the endpoint may spoof sources),
  * `route_localnet=1`, `proxy_arp=1`, `neigh/<if>/proxy_delay=0`, `forwarding=1`; with IPv6 on,
  * `accept_ra=0` always, and `proxy_ndp=1`, `forwarding=1` when the endpoint has IPv6 addresses.
- * An interface that does not exist yet stays pending and is tried again at later applies.
+ * An interface that does not exist yet stays pending and is tried again at later applies (at
+ * once when the interface monitor reports it, through the endpoint manager).
  *
  * @module
  */
@@ -76,6 +77,21 @@ export class WorkloadSysctls {
     this.#ifaces.delete(name);
     this.#pending.delete(name);
     this.#missing.delete(name);
+  }
+
+  /**
+   * Write interface `name`'s sysctls again at the next apply (it appeared, or was re-created);
+   * false if no workload uses it.
+   */
+  requeue(name: string): boolean {
+    if (!this.#ifaces.has(name)) return false;
+    this.#pending.add(name);
+    return true;
+  }
+
+  /** Whether interface `name` waits for its sysctls. */
+  isPending(name: string): boolean {
+    return this.#pending.has(name);
   }
 
   /** Write every interface's sysctls again (resync: an interface may have been re-created). */
