@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
+import { deepEqual } from "../lib/deep_equal.ts";
 import { keyPath, type PolicyKey } from "../model/keys.ts";
 import type { Labels, Policy, ProfileRules } from "../model/values.ts";
 import { parseSelector, type Selector } from "../selector/mod.ts";
@@ -86,7 +86,7 @@ export class ActiveRulesCalculator {
       this.#touched.add(id);
       return this.#settle();
     }
-    if (old !== undefined && isDeepStrictEqual(old.policy, policy)) return;
+    if (old !== undefined && deepEqual(old.policy, policy)) return;
     const wasActive = this.#active.has(id);
     this.#policies.set(id, { key, policy });
     const selector = parseOrUndefined(policy.selector);
@@ -105,7 +105,7 @@ export class ActiveRulesCalculator {
       if (old === undefined) return;
       this.#profileRules.delete(name);
     } else {
-      if (old !== undefined && isDeepStrictEqual(old, rules)) return;
+      if (old !== undefined && deepEqual(old, rules)) return;
       this.#profileRules.set(name, rules);
     }
     if (this.#profileUsers.has(name)) this.#ruleScanner.onProfileActive(name, rules);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
+import { deepEqual } from "../lib/deep_equal.ts";
 import {
   type HostEndpointKey,
   keyPath,
@@ -124,7 +124,7 @@ export class PolicyResolver implements PolicyMatchListener {
       if (old === undefined) return;
       this.#endpoints.delete(id);
     } else {
-      if (old !== undefined && isDeepStrictEqual(old.value, entry.value)) return;
+      if (old !== undefined && deepEqual(old.value, entry.value)) return;
       this.#endpoints.set(id, entry);
     }
     this.#dirty.add(id);

@@ -4,28 +4,7 @@
  *
  * @module
  */
-
-/**
- * Whether two JSON-like values (primitives, arrays, plain objects) are structurally equal.
- * A property holding `undefined` counts as absent, so `{a: 1}` equals `{a: 1, b: undefined}`.
- */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => deepEqual(v, b[i]));
-  }
-  const ra = a as Readonly<Record<string, unknown>>;
-  const rb = b as Readonly<Record<string, unknown>>;
-  const keys = definedKeys(ra);
-  if (keys.length !== definedKeys(rb).length) return false;
-  return keys.every((k) => deepEqual(ra[k], rb[k]));
-}
-
-function definedKeys(r: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(r).filter((k) => r[k] !== undefined);
-}
+import { deepEqual } from "../lib/deep_equal.ts";
 
 /** Orders strings by UTF-16 code units: the same on every host, unlike `localeCompare`. */
 export function compareStrings(a: string, b: string): number {

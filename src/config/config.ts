@@ -17,7 +17,7 @@ import {
   isDatastoreSource,
   type ValueSource,
 } from "./sources.ts";
-import { sameValue } from "./same_value.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 
 /** Existence checks for `path(must-exist)` and `executable-path` parameters (I/O, injected). */
 export interface FileChecks {
@@ -105,7 +105,7 @@ export class Config {
     this.#raw.set(source, entries);
     const before = this.#values;
     const { values, issues } = this.#resolveAll();
-    const changed = PARAMS.map((p) => p.name).filter((n) => !sameValue(before[n], values[n]));
+    const changed = PARAMS.map((p) => p.name).filter((n) => !deepEqual(before[n], values[n]));
     const restartRequired = this.#inSync &&
       changed.some((n) => paramByName(n)!.restartOnChange);
     this.#restartRequired ||= restartRequired;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
+import { deepEqual } from "../lib/deep_equal.ts";
 import type { KVUpdate } from "../model/kv.ts";
 
 /** Upstream's limit on updates per `onUpdates` call. */
@@ -29,7 +29,7 @@ export function diffStates(
   }
   for (const [path, next] of after) {
     const old = before.get(path);
-    if (old === undefined || !isDeepStrictEqual(old.value, next.value)) out.push(next);
+    if (old === undefined || !deepEqual(old.value, next.value)) out.push(next);
   }
   return out;
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { isDeepStrictEqual } from "node:util";
+import { deepEqual } from "../lib/deep_equal.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import { keyPath } from "../model/keys.ts";
 import { BUILT_IN_DOCUMENTS } from "./built_ins.ts";
@@ -183,7 +183,7 @@ export class WatchCache {
       const now = this.#out.get(path);
       if (now === undefined) {
         if (old !== undefined) deletions.push({ ...old, value: null, revision: "" });
-      } else if (old === undefined || !isDeepStrictEqual(old.value, now.value)) {
+      } else if (old === undefined || !deepEqual(old.value, now.value)) {
         sets.push(now);
       }
     }

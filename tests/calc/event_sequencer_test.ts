@@ -1,6 +1,5 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { EventSequencer } from "../../src/calc/event_sequencer.ts";
-import { deepEqual as sequencerDeepEqual } from "../../src/calc/sequencer_pending.ts";
 import type { ToDataplane } from "../../src/proto/messages.ts";
 import { CheckingDataplane } from "../calc_fv/checking_dataplane.ts";
 import {
@@ -408,16 +407,4 @@ Deno.test("EventSequencer holds endpoint messages, coalesced, until the in-sync 
     { type: "HostEndpointUpdate", id: "h", endpoint: hep([]) },
     { type: "InSync" },
   ]);
-});
-
-// ---- helpers ----
-
-Deno.test("sequencer deepEqual compares JSON-like values and treats undefined as absent", () => {
-  equal(sequencerDeepEqual({ a: [1, { b: "x" }] }, { a: [1, { b: "x" }] }), true);
-  equal(sequencerDeepEqual({ a: 1, b: undefined }, { a: 1 }), true);
-  equal(sequencerDeepEqual({ a: 1 }, { a: 1, b: 2 }), false);
-  equal(sequencerDeepEqual([1, 2], [2, 1]), false);
-  equal(sequencerDeepEqual([], {}), false);
-  equal(sequencerDeepEqual({ a: null }, { a: {} }), false);
-  equal(sequencerDeepEqual("1", 1), false);
 });
