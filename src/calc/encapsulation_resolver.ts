@@ -11,6 +11,7 @@
  * @module
  */
 import { canonicalCIDR } from "../lib/cidr_map.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { IPPool } from "../model/values.ts";
 import type { EncapsulationUpdate } from "../proto/messages.ts";
@@ -70,12 +71,7 @@ export class EncapsulationResolver {
   flush(inSync: boolean): void {
     if (!inSync) return;
     const next = this.current();
-    const last = this.#sent;
-    if (
-      last !== undefined && last.ipipEnabled === next.ipipEnabled &&
-      last.vxlanEnabled === next.vxlanEnabled && last.vxlanEnabledV6 === next.vxlanEnabledV6 &&
-      last.noEncapEnabled === next.noEncapEnabled
-    ) return;
+    if (this.#sent !== undefined && deepEqual(this.#sent, next)) return;
     this.#sent = next;
     this.#sink.onEncapsulationUpdate(next);
   }

@@ -10,6 +10,7 @@
  * @module
  */
 import { canonicalCIDR } from "../lib/cidr_map.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { IPPool } from "../model/values.ts";
 import type { HostMetadataUpdate, IPAMPoolUpdate } from "../proto/messages.ts";
@@ -30,25 +31,6 @@ export interface HostMetadataResolverOptions {
 /** The pool id upstream uses: the CIDR with `/` replaced by `-`. */
 export function poolId(cidr: string): string {
   return cidr.replace("/", "-");
-}
-
-function sameRecord(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>) {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] === a[k]);
-}
-
-function sameHost(a: HostMetadataUpdate, b: HostMetadataUpdate): boolean {
-  return a.hostname === b.hostname && a.ipv4Addr === b.ipv4Addr && a.ipv6Addr === b.ipv6Addr &&
-    a.asNumber === b.asNumber && sameRecord(a.labels, b.labels);
-}
-
-function samePool(a: IPAMPoolUpdate, b: IPAMPoolUpdate): boolean {
-  const p = a.pool;
-  const q = b.pool;
-  return a.id === b.id && p.cidr === q.cidr && p.masquerade === q.masquerade &&
-    p.ipipMode === q.ipipMode && p.vxlanMode === q.vxlanMode &&
-    p.allowedUses.length === q.allowedUses.length &&
-    p.allowedUses.every((u, i) => u === q.allowedUses[i]);
 }
 
 /** Passes nodes and IP pools through to the dataplane. */
@@ -88,7 +70,7 @@ export class HostMetadataResolver {
       asNumber: typeof as === "number" ? String(as) : "",
       labels: { ...node.metadata.labels ?? {} },
     };
-    if (sent !== undefined && sameHost(sent, msg)) return;
+    if (sent !== undefined && deepEqual(sent, msg)) return;
     this.#hosts.set(hostname, msg);
     this.#sink.onHostMetadataUpdate(msg);
   }
@@ -115,7 +97,7 @@ export class HostMetadataResolver {
         allowedUses: [...pool.allowedUses ?? []],
       },
     };
-    if (sent !== undefined && samePool(sent, msg)) return;
+    if (sent !== undefined && deepEqual(sent, msg)) return;
     this.#pools.set(id, msg);
     this.#sink.onIPPoolUpdate(msg);
   }

@@ -64,19 +64,6 @@ export function networkSetSource(nets: readonly string[]): MemberSource {
   return { kind: "network-set", cidrs };
 }
 
-/** Whether two sources contribute identically to every set. */
-export function sameSource(a: MemberSource, b: MemberSource): boolean {
-  if (a.kind === "network-set" || b.kind === "network-set") {
-    return a.kind === b.kind && sameList(cidrsOf(a), cidrsOf(b));
-  }
-  return sameList(a.addrs, b.addrs) && a.ports.length === b.ports.length &&
-    a.ports.every((p, i) => {
-      const q = b.ports[i];
-      return q !== undefined && p.name === q.name && p.protocol === q.protocol &&
-        p.port === q.port;
-    });
-}
-
 /** The members `source` contributes to a set with `filter` (with repeats if the input repeats). */
 export function contribution(source: MemberSource, filter: MemberFilter): string[] {
   const { namedPort, namedPortProtocol } = filter;
@@ -113,12 +100,4 @@ export function memberProtocol(port: string | number): "tcp" | "udp" | "sctp" {
   if (portProtocolMatches("udp", port)) return "udp";
   if (portProtocolMatches("sctp", port)) return "sctp";
   return "tcp";
-}
-
-function cidrsOf(s: MemberSource): readonly string[] {
-  return s.kind === "network-set" ? s.cidrs : [];
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

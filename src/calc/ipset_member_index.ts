@@ -21,8 +21,8 @@ import {
   endpointSource,
   type MemberSource,
   networkSetSource,
-  sameSource,
 } from "./ipset_contribution.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 import { addToSet, deleteFromSet } from "../lib/multidict.ts";
 
 export interface IPSetMemberIndexOptions {
@@ -59,7 +59,7 @@ export class IPSetMemberIndex implements IPSetMemberInput {
   onIPSetActive(ipSet: IPSetData): void {
     const existing = this.#sets.get(ipSet.id);
     if (existing !== undefined) {
-      if (sameDefinition(existing.data, ipSet)) return;
+      if (deepEqual(existing.data, ipSet)) return;
       // Ids are content hashes, so this cannot happen in practice; handle it as a replacement.
       for (const member of existing.members.keys()) {
         this.#sink.onIPSetMemberRemoved(ipSet.id, member);
@@ -126,7 +126,7 @@ export class IPSetMemberIndex implements IPSetMemberInput {
       this.#items.delete(itemId);
       return;
     }
-    if (old !== undefined && sameSource(old, source)) {
+    if (old !== undefined && deepEqual(old, source)) {
       // Same contributions: only label/parent changes matter, and the callbacks handle them.
       this.#items.set(itemId, source);
       this.#index.updateItem(itemId, data.labels, data.profileIds);
@@ -196,9 +196,4 @@ function tryParse(text: string): Selector | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sameDefinition(a: IPSetData, b: IPSetData): boolean {
-  return a.type === b.type && a.selector === b.selector && a.namedPort === b.namedPort &&
-    a.namedPortProtocol === b.namedPortProtocol;
 }

@@ -11,6 +11,7 @@
  * @module
  */
 import { canonicalCIDR, CidrMap } from "../lib/cidr_map.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 import { formatIP, parseCIDR } from "../lib/ip.ts";
 import type { WorkloadEndpointKey } from "../model/keys.ts";
 import { keyPath } from "../model/keys.ts";
@@ -24,7 +25,7 @@ import {
   nodeHostAddresses,
   sameHostAddresses,
 } from "./host_addresses.ts";
-import { computeRoute, type PoolInfo, poolInfo, samePoolInfo, sameRoute } from "./route_calc.ts";
+import { computeRoute, type PoolInfo, poolInfo } from "./route_calc.ts";
 import { type RouteSource, RouteSources, type TunnelKind } from "./route_sources.ts";
 import type { CalcSink } from "./sinks.ts";
 
@@ -121,7 +122,7 @@ export class L3RouteResolver {
       blockNode: this.#blocks.longestMatch(cidr)?.[1],
       nodes: this.#nodes,
     });
-    if (sent !== undefined && sameRoute(sent, route)) return;
+    if (sent !== undefined && deepEqual(sent, route)) return;
     this.#sent.set(cidr, route);
     this.#sink.onRouteUpdate(route);
   }
@@ -134,7 +135,7 @@ export class L3RouteResolver {
     const cidr = canonicalCIDR(keyCidr);
     if (cidr === undefined) return;
     const info = pool === null ? undefined : poolInfo(pool);
-    const changed = !samePoolInfo(this.#pools.get(cidr), info);
+    const changed = !deepEqual(this.#pools.get(cidr), info);
     if (info === undefined) this.#pools.delete(cidr);
     else this.#pools.set(cidr, info);
     const entries = info === undefined ? new Map() : single(cidr, { kind: "pool" });

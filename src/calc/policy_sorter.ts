@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { deepEqual } from "../lib/deep_equal.ts";
 import { keyPath, type PolicyKey } from "../model/keys.ts";
 import type { Policy, PolicyDirection, Tier } from "../model/values.ts";
 import type { PolicyID } from "../proto/messages.ts";
@@ -88,12 +89,6 @@ function comparePolicyEntries(a: PolicyEntry, b: PolicyEntry): number {
   return byOrder !== 0 ? byOrder : compareUtf8(a.tieKey, b.tieKey);
 }
 
-function sameMetadata(a: PolicyMetadata, b: PolicyMetadata): boolean {
-  return a.tier === b.tier && a.order === b.order && a.untracked === b.untracked &&
-    a.preDNAT === b.preDNAT && a.applyOnForward === b.applyOnForward &&
-    a.types.length === b.types.length && a.types.every((t, i) => b.types[i] === t);
-}
-
 export class PolicySorter {
   readonly #tiers = new Map<string, Tier>();
   /** By `keyPath(key)`. */
@@ -116,7 +111,7 @@ export class PolicySorter {
     if (policy === undefined) return this.#policies.delete(id);
     const meta = policyMetadata(policy);
     const old = this.#policies.get(id);
-    if (old !== undefined && sameMetadata(old.meta, meta)) return false;
+    if (old !== undefined && deepEqual(old.meta, meta)) return false;
     const tieKey = `${key.name}/${key.namespace}/${key.policyKind}`;
     this.#policies.set(id, { id: old?.id ?? policyIdOf(key), meta, tieKey });
     return true;

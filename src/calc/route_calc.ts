@@ -30,12 +30,6 @@ export function poolInfo(pool: IPPool): PoolInfo {
   };
 }
 
-/** Whether two pool infos are the same. */
-export function samePoolInfo(a: PoolInfo | undefined, b: PoolInfo | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.type === b.type && a.natOutgoing === b.natOutgoing && a.crossSubnet === b.crossSubnet;
-}
-
 /** What the merge needs to know beyond the CIDR's own sources. */
 export interface RouteContext {
   readonly hostname: string;
@@ -124,14 +118,4 @@ export function computeRoute(
     tunnelType,
     borrowed,
   };
-}
-
-/** Whether two routes are identical. */
-export function sameRoute(a: RouteUpdate, b: RouteUpdate): boolean {
-  return a.types === b.types && a.ipPoolType === b.ipPoolType && a.dst === b.dst &&
-    a.dstNodeName === b.dstNodeName && a.dstNodeIp === b.dstNodeIp &&
-    a.sameSubnet === b.sameSubnet && a.natOutgoing === b.natOutgoing &&
-    a.localWorkload === b.localWorkload && a.borrowed === b.borrowed &&
-    a.tunnelType.ipip === b.tunnelType.ipip && a.tunnelType.vxlan === b.tunnelType.vxlan &&
-    a.tunnelType.wireguard === b.tunnelType.wireguard;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { CidrMap } from "../lib/cidr_map.ts";
+import { deepEqual } from "../lib/deep_equal.ts";
 
 /** The tunnel an address belongs to. */
 export type TunnelKind = "ipip" | "vxlan" | "wireguard";
@@ -18,14 +19,6 @@ export type RouteSource =
   | { readonly kind: "host"; readonly node: string }
   | { readonly kind: "tunnel"; readonly node: string; readonly tunnel: TunnelKind }
   | { readonly kind: "wep"; readonly node: string };
-
-/** Whether two sources are the same. */
-export function sameSource(a: RouteSource, b: RouteSource): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === "pool" || b.kind === "pool") return true;
-  if (a.node !== b.node) return false;
-  return a.kind !== "tunnel" || b.kind !== "tunnel" || a.tunnel === b.tunnel;
-}
 
 function nodeOf(s: RouteSource): string | undefined {
   return s.kind === "pool" ? undefined : s.node;
@@ -48,13 +41,13 @@ export class RouteSources {
     const old = this.#byOwner.get(owner);
     for (const [cidr, src] of old ?? []) {
       const next = entries.get(cidr);
-      if (next !== undefined && sameSource(src, next)) continue;
+      if (next !== undefined && deepEqual(src, next)) continue;
       this.#remove(owner, cidr, src);
       changed.add(cidr);
     }
     for (const [cidr, src] of entries) {
       const prev = old?.get(cidr);
-      if (prev !== undefined && sameSource(prev, src)) continue;
+      if (prev !== undefined && deepEqual(prev, src)) continue;
       this.#add(owner, cidr, src);
       changed.add(cidr);
     }

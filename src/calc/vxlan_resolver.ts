@@ -8,6 +8,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { deepEqual } from "../lib/deep_equal.ts";
 import { formatIP, type IPFamily, parseCIDR } from "../lib/ip.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { VXLANTunnelEndpointUpdate } from "../proto/messages.ts";
@@ -59,12 +60,6 @@ function tunnelIP(text: string | undefined, family: IPFamily): string | undefine
   return c === undefined || c.family !== family ? undefined : formatIP(c);
 }
 
-function sameVTEP(a: VXLANTunnelEndpointUpdate, b: VXLANTunnelEndpointUpdate): boolean {
-  return a.node === b.node && a.mac === b.mac && a.ipv4Addr === b.ipv4Addr &&
-    a.parentDeviceIp === b.parentDeviceIp && a.macV6 === b.macV6 &&
-    a.ipv6Addr === b.ipv6Addr && a.parentDeviceIpv6 === b.parentDeviceIpv6;
-}
-
 /** Computes each node's VTEP from its tunnel config and host addresses. */
 export class VXLANResolver {
   readonly #sink: Pick<CalcSink, "onVTEPUpdate" | "onVTEPRemove">;
@@ -104,7 +99,7 @@ export class VXLANResolver {
       this.#sink.onVTEPRemove(node);
       return;
     }
-    if (sent !== undefined && sameVTEP(sent, vtep)) return;
+    if (sent !== undefined && deepEqual(sent, vtep)) return;
     this.#sent.set(node, vtep);
     this.#sink.onVTEPUpdate(vtep);
   }
