@@ -10,8 +10,8 @@
  *
  * @module
  */
-import { canonicalCIDR } from "../lib/cidr_map.ts";
 import { deepEqual } from "../lib/deep_equal.ts";
+import { normaliseCIDR } from "../lib/ip.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { IPPool } from "../model/values.ts";
 import type { EncapsulationUpdate } from "../proto/messages.ts";
@@ -41,7 +41,7 @@ export class EncapsulationResolver {
   /** Take one update; only IP pools matter. */
   onUpdate(u: KVUpdate): void {
     if (u.key.kind !== "IPPool") return;
-    const cidr = canonicalCIDR(u.key.cidr);
+    const cidr = normaliseCIDR(u.key.cidr);
     if (cidr === undefined) return;
     const pool = u.value as IPPool | null;
     if (pool === null) {

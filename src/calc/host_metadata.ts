@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { canonicalCIDR } from "../lib/cidr_map.ts";
 import { deepEqual } from "../lib/deep_equal.ts";
+import { normaliseCIDR } from "../lib/ip.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { IPPool } from "../model/values.ts";
 import type { HostMetadataUpdate, IPAMPoolUpdate } from "../proto/messages.ts";
@@ -76,7 +76,7 @@ export class HostMetadataResolver {
   }
 
   #onPool(keyCidr: string, pool: IPPool | null): void {
-    const cidr = canonicalCIDR(keyCidr);
+    const cidr = normaliseCIDR(keyCidr);
     if (cidr === undefined) return;
     const id = poolId(cidr);
     const sent = this.#pools.get(id);

@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { canonicalCIDR, CidrMap } from "../lib/cidr_map.ts";
+import { CidrMap } from "../lib/cidr_map.ts";
 import { deepEqual } from "../lib/deep_equal.ts";
-import { formatIP, parseCIDR } from "../lib/ip.ts";
+import { formatIP, normaliseCIDR, parseCIDR } from "../lib/ip.ts";
 import type { WorkloadEndpointKey } from "../model/keys.ts";
 import { keyPath } from "../model/keys.ts";
 import type { KVUpdate } from "../model/kv.ts";
@@ -132,7 +132,7 @@ export class L3RouteResolver {
   }
 
   #onPool(keyCidr: string, pool: IPPool | null): void {
-    const cidr = canonicalCIDR(keyCidr);
+    const cidr = normaliseCIDR(keyCidr);
     if (cidr === undefined) return;
     const info = pool === null ? undefined : poolInfo(pool);
     const changed = !deepEqual(this.#pools.get(cidr), info);
@@ -144,7 +144,7 @@ export class L3RouteResolver {
   }
 
   #onBlock(keyCidr: string, block: AllocationBlock | null): void {
-    const cidr = canonicalCIDR(keyCidr);
+    const cidr = normaliseCIDR(keyCidr);
     if (cidr === undefined) return;
     const node = block === null ? undefined : blockNode(block);
     const changed = this.#blocks.get(cidr) !== node;
@@ -196,7 +196,7 @@ export class L3RouteResolver {
     if (this.#mode === "CalicoIPAM" && key.hostname !== this.#hostname) return;
     const entries = new Map<string, RouteSource>();
     for (const net of [...wep?.ipv4Nets ?? [], ...wep?.ipv6Nets ?? []]) {
-      const cidr = typeof net === "string" ? canonicalCIDR(net) : undefined;
+      const cidr = typeof net === "string" ? normaliseCIDR(net) : undefined;
       if (cidr !== undefined) entries.set(cidr, { kind: "wep", node: key.hostname });
     }
     this.#sources.replace(`wep:${keyPath(key)}`, entries, this.#dirty);

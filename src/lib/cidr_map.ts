@@ -2,7 +2,7 @@
  * A map keyed by CIDR (IPv4 and IPv6) with the two prefix queries routing needs: the longest
  * stored prefix that contains a CIDR, and every stored CIDR inside a CIDR.
  *
- * Keys are normalised on the way in (`10.1.2.3/8` and `10.0.0.0/8` are the same key; a bare IP
+ * Keys are normalised on the way in (as `normaliseCIDR` does) (`10.1.2.3/8` and `10.0.0.0/8` are the same key; a bare IP
  * is a /32 or /128); the canonical `addr/prefix` string is what iteration returns. Internally one
  * hash map per (family, prefix length), so a longest-prefix lookup costs one map read per prefix
  * length in use (real tables use a handful: pools, blocks, /32s).
@@ -43,11 +43,6 @@ function parse(cidr: string): Parsed | undefined {
   if (c === undefined) return undefined;
   const m = maskCIDR(c);
   return { family: m.family, prefix: m.prefix, bits: toBigInt(m.bytes), text: formatCIDR(m) };
-}
-
-/** The canonical form of a CIDR or bare IP, or undefined if it does not parse. */
-export function canonicalCIDR(cidr: string): string | undefined {
-  return parse(cidr)?.text;
 }
 
 /** A CIDR-keyed map with longest-prefix and containment queries. */

@@ -1,13 +1,13 @@
 import { deepEqual, equal } from "node:assert/strict";
 import fc from "fast-check";
-import { canonicalCIDR, CidrMap } from "../../src/lib/cidr_map.ts";
-import { cidrContains, parseCIDR } from "../../src/lib/ip.ts";
+import { CidrMap } from "../../src/lib/cidr_map.ts";
+import { cidrContains, normaliseCIDR, parseCIDR } from "../../src/lib/ip.ts";
 
-Deno.test("canonicalCIDR masks host bits and gives bare IPs a full prefix", () => {
-  equal(canonicalCIDR("10.1.2.3/8"), "10.0.0.0/8");
-  equal(canonicalCIDR("10.1.2.3"), "10.1.2.3/32");
-  equal(canonicalCIDR("FD00::1"), "fd00::1/128");
-  equal(canonicalCIDR("10.0.0.0/33"), undefined);
+Deno.test("normaliseCIDR masks host bits and gives bare IPs a full prefix", () => {
+  equal(normaliseCIDR("10.1.2.3/8"), "10.0.0.0/8");
+  equal(normaliseCIDR("10.1.2.3"), "10.1.2.3/32");
+  equal(normaliseCIDR("FD00::1"), "fd00::1/128");
+  equal(normaliseCIDR("10.0.0.0/33"), undefined);
 });
 
 Deno.test("CidrMap stores by canonical CIDR and rejects what does not parse", () => {
@@ -61,7 +61,7 @@ Deno.test("CidrMap.longestMatch agrees with a linear scan on random v4 tables", 
       .sort((a, b) => b.prefix - a.prefix)[0];
     equal(
       m.longestMatch(probe)?.[0],
-      best === undefined ? undefined : canonicalCIDR(
+      best === undefined ? undefined : normaliseCIDR(
         `${best.bytes.join(".")}/${best.prefix}`,
       ),
     );
