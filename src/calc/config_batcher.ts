@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { sortedRecord } from "../lib/order.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { CalcSink } from "./sinks.ts";
 
@@ -18,10 +19,6 @@ export const DATASTORE_PER_HOST = "DatastorePerHost";
 export interface ConfigBatcherOptions {
   readonly hostname: string;
   readonly sink: Pick<CalcSink, "onConfigUpdate">;
-}
-
-function sortedRecord(m: ReadonlyMap<string, string>): Record<string, string> {
-  return Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** Upstream's ConfigBatcher. */

@@ -9,10 +9,10 @@
  * @module
  */
 import { deepEqual } from "../lib/deep_equal.ts";
+import { compareUtf8 } from "../lib/order.ts";
 import { keyPath, type PolicyKey } from "../model/keys.ts";
 import type { Policy, PolicyDirection, Tier } from "../model/values.ts";
 import type { PolicyID } from "../proto/messages.ts";
-import { compareUtf8 } from "../selector/mod.ts";
 
 /** The part of a policy that decides where, and for which directions, it applies. */
 export interface PolicyMetadata {

@@ -11,6 +11,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
+import { compareStrings } from "../lib/order.ts";
 import type { Rule, RuleWithoutId } from "../proto/rule.ts";
 
 /** Re-exported: the calc modules that convert rules name it through this module. */
@@ -56,7 +57,7 @@ export function canonicalJSON(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareStrings(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJSON(v)}`).join(",")}}`;
   }
   return JSON.stringify(value ?? null);

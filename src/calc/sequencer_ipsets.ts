@@ -5,7 +5,7 @@
  * @module
  */
 import type { IPSetDeltaUpdate, IPSetRemove, IPSetType, IPSetUpdate } from "../proto/messages.ts";
-import { compareStrings } from "./sequencer_pending.ts";
+import { compareStrings } from "../lib/order.ts";
 
 /** A set to be sent whole: its type and every member it has now. */
 interface NewSet {

@@ -5,11 +5,7 @@
  * @module
  */
 import { deepEqual } from "../lib/deep_equal.ts";
-
-/** Orders strings by UTF-16 code units: the same on every host, unlike `localeCompare`. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareStrings } from "../lib/order.ts";
 
 /** What one flush of a category sends: removals and updates, each sorted by key. */
 export interface Drained<U, R> {

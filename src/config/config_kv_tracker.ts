@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { compareStrings } from "../lib/order.ts";
 import { isKV, type KVUpdate } from "../model/kv.ts";
 import type { FelixConfiguration } from "../model/v3_resources.ts";
 import { parseSelector } from "../selector/mod.ts";
@@ -18,7 +19,7 @@ function olderFirst(a: FelixConfiguration, b: FelixConfiguration): number {
   const ta = a.metadata.creationTimestamp ?? "";
   const tb = b.metadata.creationTimestamp ?? "";
   if (ta !== tb) return Date.parse(ta) - Date.parse(tb) || (ta < tb ? -1 : 1);
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  return compareStrings(a.metadata.name, b.metadata.name);
 }
 
 /** Keeps the datastore config sources of one host from `KVUpdate`s. */

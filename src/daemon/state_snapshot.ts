@@ -6,6 +6,7 @@
  * @module
  */
 import { assertNever } from "../lib/assert_never.ts";
+import { sortedRecord } from "../lib/order.ts";
 import type {
   HostEndpoint,
   IPAMPoolUpdate,
@@ -32,14 +33,6 @@ export interface DataplaneText {
 export interface ConfigEntry {
   readonly value: string;
   readonly source: string;
-}
-
-function sortedObject<T, R extends Json>(m: ReadonlyMap<string, T>, f: (v: T) => R): {
-  [k: string]: R;
-} {
-  const out: { [k: string]: R } = {};
-  for (const k of [...m.keys()].sort()) out[k] = f(m.get(k)!);
-  return out;
 }
 
 /** A rule without its empty fields: easier to read, same meaning. */
@@ -202,9 +195,9 @@ export class DataplaneSnapshot {
   ): { [k: string]: Json } {
     return {
       hostname,
-      config: sortedObject(config, (e) => ({ value: e.value, source: e.source })),
-      ipSets: sortedObject(this.#ipSets, (s) => ({ type: s.type, members: [...s.members].sort() })),
-      policies: sortedObject(this.#policies, (p) => ({
+      config: sortedRecord(config, (e) => ({ value: e.value, source: e.source })),
+      ipSets: sortedRecord(this.#ipSets, (s) => ({ type: s.type, members: [...s.members].sort() })),
+      policies: sortedRecord(this.#policies, (p) => ({
         tier: p.tier,
         ...(p.namespace === "" ? {} : { namespace: p.namespace }),
         selector: p.originalSelector,
@@ -213,11 +206,11 @@ export class DataplaneSnapshot {
         inboundRules: p.inboundRules.map(compactRule),
         outboundRules: p.outboundRules.map(compactRule),
       })),
-      profiles: sortedObject(this.#profiles, (p) => ({
+      profiles: sortedRecord(this.#profiles, (p) => ({
         inboundRules: p.inbound.map(compactRule),
         outboundRules: p.outbound.map(compactRule),
       })),
-      endpoints: sortedObject(this.#weps, (e) => ({
+      endpoints: sortedRecord(this.#weps, (e) => ({
         interface: e.name,
         ...(e.mac === "" ? {} : { mac: e.mac }),
         ipv4Nets: [...e.ipv4Nets],
@@ -225,7 +218,7 @@ export class DataplaneSnapshot {
         tiers: tiersJson(e.tiers),
         profiles: [...e.profileIds],
       })),
-      hostEndpoints: sortedObject(this.#heps, (h) => ({
+      hostEndpoints: sortedRecord(this.#heps, (h) => ({
         interface: h.name,
         expectedIPv4Addrs: [...h.expectedIPv4Addrs],
         expectedIPv6Addrs: [...h.expectedIPv6Addrs],
@@ -235,7 +228,7 @@ export class DataplaneSnapshot {
         forwardTiers: tiersJson(h.forwardTiers),
         profiles: [...h.profileIds],
       })),
-      routes: sortedObject(this.#routes, (r) => ({
+      routes: sortedRecord(this.#routes, (r) => ({
         types: routeTypes(r.types),
         ipPoolType: r.ipPoolType,
         ...(r.dstNodeName === "" ? {} : { dstNodeName: r.dstNodeName }),
@@ -245,7 +238,7 @@ export class DataplaneSnapshot {
         ...(r.localWorkload ? { localWorkload: true } : {}),
         ...(r.borrowed ? { borrowed: true } : {}),
       })),
-      vteps: sortedObject(this.#vteps, (v) => ({
+      vteps: sortedRecord(this.#vteps, (v) => ({
         mac: v.mac,
         ipv4Addr: v.ipv4Addr,
         parentDeviceIp: v.parentDeviceIp,
@@ -255,7 +248,7 @@ export class DataplaneSnapshot {
           parentDeviceIpv6: v.parentDeviceIpv6,
         }),
       })),
-      ipPools: sortedObject(this.#pools, (p) => ({
+      ipPools: sortedRecord(this.#pools, (p) => ({
         cidr: p.cidr,
         masquerade: p.masquerade,
         ipipMode: p.ipipMode,

@@ -4,6 +4,7 @@
  * Trees are immutable. Set members are stored de-duplicated and sorted by UTF-8 byte order,
  * which is the order the canonical form prints them in.
  */
+import { compareUtf8 } from "../lib/order.ts";
 
 /** Anything that can look a label up by key; a `Map<string, string>` qualifies. */
 export interface Labels {
@@ -25,24 +26,6 @@ export type SelectorNode =
 /** Negation that never stacks: `not(not(x))` is `x`. */
 export function negate(node: SelectorNode): SelectorNode {
   return node.kind === "not" ? node.operand : { kind: "not", operand: node };
-}
-
-/**
- * Compares two strings by Unicode code point, which is the order of their UTF-8 bytes.
- * Plain `<` compares UTF-16 code units and disagrees above U+FFFF.
- */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    // Surrogates (U+D800..U+DFFF) encode code points above U+FFFF: move them above U+FFFF.
-    if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
-    if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
-    return x - y;
-  }
-  return a.length - b.length;
 }
 
 /** De-duplicates and sorts set members into canonical order. */

@@ -7,7 +7,7 @@
 export { parseSelector, Selector } from "./selector.ts";
 export { SelectorParseError } from "./errors.ts";
 export type { Labels, SelectorNode } from "./ast.ts";
-export { compareUtf8 } from "./ast.ts";
+export { compareUtf8 } from "../lib/order.ts";
 export {
   isSatisfiable,
   type LabelRestriction,

@@ -14,6 +14,7 @@ import {
 } from "../../src/calc/event_sequencer.ts";
 import { assertNever } from "../../src/lib/assert_never.ts";
 import { addToSet, deleteFromSet } from "../../src/lib/multidict.ts";
+import { sortedRecord } from "../../src/lib/order.ts";
 import {
   type ActivePolicyUpdate,
   type ActiveProfileUpdate,
@@ -493,21 +494,21 @@ export class CheckingDataplane {
   /** The state as plain data, with every record's keys sorted. */
   snapshot(): DataplaneSnapshot {
     return {
-      ipSets: sorted(this.#ipSets, (s) => ({ type: s.type, members: [...s.members].sort() })),
-      policies: sorted(this.#policies, (m) => m.policy),
-      profiles: sorted(this.#profiles, (m) => ({
+      ipSets: sortedRecord(this.#ipSets, (s) => ({ type: s.type, members: [...s.members].sort() })),
+      policies: sortedRecord(this.#policies, (m) => m.policy),
+      profiles: sortedRecord(this.#profiles, (m) => ({
         inboundRules: m.inboundRules,
         outboundRules: m.outboundRules,
       })),
-      workloadEndpoints: sorted(this.#weps, (m) => m.endpoint),
-      hostEndpoints: sorted(this.#heps, (m) => m.endpoint),
-      routes: sorted(this.#routes, (m) => m),
-      vteps: sorted(this.#vteps, (m) => m),
-      ipPools: sorted(this.#pools, (m) => m.pool),
-      hostMetadata: sorted(this.#hosts, (m) => m),
+      workloadEndpoints: sortedRecord(this.#weps, (m) => m.endpoint),
+      hostEndpoints: sortedRecord(this.#heps, (m) => m.endpoint),
+      routes: sortedRecord(this.#routes, (m) => m),
+      vteps: sortedRecord(this.#vteps, (m) => m),
+      ipPools: sortedRecord(this.#pools, (m) => m.pool),
+      hostMetadata: sortedRecord(this.#hosts, (m) => m),
       encapsulation: this.#encapsulation,
-      namespaces: sorted(this.#namespaces, (m) => m.labels),
-      serviceAccounts: sorted(this.#serviceAccounts, (m) => m.labels),
+      namespaces: sortedRecord(this.#namespaces, (m) => m.labels),
+      serviceAccounts: sortedRecord(this.#serviceAccounts, (m) => m.labels),
       config: this.#config,
       inSync: this.#inSync,
     };
@@ -516,10 +517,4 @@ export class CheckingDataplane {
 
 function saKey(msg: { readonly namespace: string; readonly name: string }): string {
   return serviceAccountIdString(msg.namespace, msg.name);
-}
-
-function sorted<V, W>(map: ReadonlyMap<string, V>, f: (v: V) => W): Dict<W> {
-  const out: Record<string, W> = {};
-  for (const key of [...map.keys()].sort()) out[key] = f(map.get(key) as V);
-  return out;
 }

@@ -18,6 +18,7 @@ import type {
   RouteMsg,
   RtnlRequest,
 } from "./netlink_handle.ts";
+import { compareStrings } from "../../lib/order.ts";
 import { ERRNO } from "./netlink_handle.ts";
 
 /** A failure to inject. */
@@ -126,7 +127,7 @@ export class FakeNetlink implements NetlinkHandle {
 
   /** Current routes (all families and tables), sorted by key. */
   routes(): RouteMsg[] {
-    return [...this.#routes.entries()].sort(([a], [b]) => a < b ? -1 : 1).map(([, r]) => r);
+    return [...this.#routes.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([, r]) => r);
   }
 
   neighs(): NeighMsg[] {

@@ -6,6 +6,7 @@
  * @module
  */
 import { normaliseCIDR } from "../../lib/ip.ts";
+import { compareStrings } from "../../lib/order.ts";
 import type { VXLANTunnelEndpointUpdate } from "../../proto/messages.ts";
 
 /** The VXLAN device of each family. */
@@ -101,7 +102,7 @@ export function remoteVteps(
     if (normaliseCIDR(f.tunnelIP) === undefined || normaliseCIDR(f.nodeIP) === undefined) continue;
     out.push({ node, mac: f.mac.toLowerCase(), tunnelIP: f.tunnelIP, nodeIP: f.nodeIP });
   }
-  return out.sort((a, b) => a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+  return out.sort((a, b) => compareStrings(a.node, b.node));
 }
 
 /** The IPIP device. */
