@@ -155,7 +155,7 @@ async function agentApply(b?: Deno.BenchContext): Promise<Transaction[]> {
 }
 
 const FULL = ROOT ? await agentApply() : [];
-const FULL_BREAKDOWN = ROOT ? breakdown() : "";
+const FULL_BREAKDOWN = ROOT ? breakdown(FULL) : "";
 const SCRIPT_FILES = FULL.map((t, i) => {
   const path = Deno.makeTempFileSync({ prefix: `nftbench-${i}-`, suffix: ".nft" });
   Deno.writeTextFileSync(path, t.script);
@@ -263,11 +263,19 @@ Deno.bench({
   },
 });
 
-/** Render time and per-table reconcile time of the last nftables apply. */
-function breakdown(): string {
+/**
+ * Render time and per-table reconcile time of the last nftables apply, each reconcile split into
+ * its transaction (`ts`, the kernel's part) and the rest (read-back, planning, script text).
+ */
+function breakdown(ts: readonly Transaction[]): string {
   const r = lastNftManager?.lastReport;
   if (r === undefined) return "no report";
-  const tables = r.results.map((x) => `${x.table} ${x.durationMs.toFixed(1)} ms`).join(", ");
+  const tables = r.results.map((x) => {
+    const kernel = ts.filter((t) => ` ${t.script.split("\n", 1)[0]} `.includes(` ${x.table} `))
+      .reduce((sum, t) => sum + t.ms, 0);
+    return `${x.table} ${x.durationMs.toFixed(1)} ms (transaction ${kernel.toFixed(1)} ms, ` +
+      `rest ${(x.durationMs - kernel).toFixed(1)} ms)`;
+  }).join(", ");
   return `render ${r.renderMs.toFixed(1)} ms; reconcile ${tables}`;
 }
 
@@ -284,7 +292,7 @@ if (ROOT) {
   const timed = async () => {
     const t0 = performance.now();
     const ts = await incremental!.toggle();
-    return `${(performance.now() - t0).toFixed(0)} ms in all (${breakdown()}): ${describe(ts)}`;
+    return `${(performance.now() - t0).toFixed(0)} ms in all (${breakdown(ts)}): ${describe(ts)}`;
   };
   const add = await timed();
   const remove = await timed();

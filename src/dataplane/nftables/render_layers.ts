@@ -71,11 +71,34 @@ export class LayerCache {
   readonly chains: GenerationCache<Chain, RenderedChain> = new GenerationCache();
   readonly hooks: GenerationCache<string, { hook: KernelHook; chain: RenderedChain }> =
     new GenerationCache();
+  /** The last layer rendered and what it was rendered from. */
+  last: { readonly rules: LayerRules; readonly layer: RenderedLayer } | undefined;
+
+  /** The last rendered layer if `rules` holds the very same hooks and chains as then. */
+  unchanged(rules: LayerRules): RenderedLayer | undefined {
+    const last = this.last;
+    if (last === undefined || !sameHooks(last.rules.hooks, rules.hooks)) return undefined;
+    const a = last.rules.chains;
+    const b = rules.chains;
+    if (a.length !== b.length) return undefined;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return undefined;
+    return last.layer;
+  }
 
   nextGeneration(): void {
     this.chains.nextGeneration();
     this.hooks.nextGeneration();
   }
+}
+
+function sameHooks(
+  a: ReadonlyMap<string, KernelHook>,
+  b: ReadonlyMap<string, KernelHook>,
+): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function nftRules(
@@ -179,6 +202,8 @@ export function renderLayer(
   version: IPVersion,
   cache: LayerCache = new LayerCache(),
 ): RenderedLayer {
+  const unchanged = cache.unchanged(rules);
+  if (unchanged !== undefined) return unchanged;
   const byName = new Map<string, Chain>();
   for (const c of rules.chains) if (!byName.has(c.name)) byName.set(c.name, c);
   const rendered = (c: Chain) => cache.chains.get(c, () => renderChain(c, layer, version));
@@ -208,7 +233,9 @@ export function renderLayer(
     mergeSets(sets, r.sets);
   }
   cache.nextGeneration();
-  return { chains, maps, sets };
+  const result = { chains, maps, sets };
+  cache.last = { rules, layer: result };
+  return result;
 }
 
 const NO_HOOK: KernelHook = { inserts: [], appends: [] };

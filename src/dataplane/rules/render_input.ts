@@ -1,8 +1,10 @@
 /**
  * The render input contract: everything the rule renderer needs, as plain readonly data. The
  * linux managers build it from the proto messages (keyed for cheap updates) and hand it to a
- * pure renderer (`renderTables` in `src/dataplane/nftables/nft_renderer.ts`); the renderer never
- * mutates it and keeps no state between calls.
+ * pure renderer (`renderTables` in `src/dataplane/nftables/nft_renderer.ts`), which never mutates
+ * it. The incremental `NftRenderer` remembers what it built from each value (policy, endpoint,
+ * IP set, ...), so an input, and every value in it, must never change once handed out: a changed
+ * value is a new object (the render state works this way).
  *
  * @module
  */

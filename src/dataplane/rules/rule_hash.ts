@@ -6,15 +6,18 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { base64url12, Sha224 } from "./sha224.ts";
+
+const HASHER = new Sha224();
 
 /** The hash ids of a chain's rules, given their rendered texts in order. */
 export function ruleHashes(chainName: string, texts: readonly string[]): string[] {
-  let previous = createHash("sha224").update(chainName, "utf8").digest();
+  const previous = new Uint8Array(28);
+  HASHER.digest(undefined, chainName, previous);
   const out: string[] = [];
   for (const text of texts) {
-    previous = createHash("sha224").update(previous).update(text, "utf8").digest();
-    out.push(previous.toString("base64url").slice(0, 16));
+    HASHER.digest(previous, text, previous);
+    out.push(base64url12(previous));
   }
   return out;
 }

@@ -82,7 +82,7 @@ function allTierLists(weps: readonly WorkloadEndpoint[], heps: readonly HostEndp
 
 /**
  * Policy and group chains for every policy a local endpoint references (a policy missing from
- * the input renders as an empty chain: no verdict, so the end-of-tier drop applies).
+ * the input renders as an empty chain: no verdict, so the end-of-tier drop applies), by id.
  */
 function policyLayerChains(
   ctx: RulesContext,
@@ -97,11 +97,14 @@ function policyLayerChains(
     for (const [key, id] of refs.policies) ids.set(key, id);
     for (const chain of refs.groups) groups.set(chain.name, chain);
   }
+  // Sorted, so that the list (and the layers holding it) is the same whatever endpoint changed.
   const chains: Chain[] = [];
-  for (const [key, id] of ids) {
+  for (const key of [...ids.keys()].sort()) {
+    const id = ids.get(key)!;
     chains.push(...memo.policyChains(ctx, key, id, input.policies.get(key) ?? EMPTY_POLICY));
   }
-  return [...chains, ...groups.values()];
+  const byName = (x: Chain, y: Chain) => x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+  return [...chains, ...[...groups.values()].sort(byName)];
 }
 
 /** Profile chains for every profile a local endpoint names (missing ones empty: no accept). */

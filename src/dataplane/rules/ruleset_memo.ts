@@ -70,8 +70,9 @@ interface Built<K, V> {
   readonly value: V;
 }
 
-/** An endpoint's chains and the policy selectors (and map) they were built with. */
+/** An endpoint's chains and the endpoint, policy selectors (and map) they were built from. */
 interface EndpointBuilt<V> {
+  readonly endpoint: object;
   readonly policies: ReadonlyMap<string, Policy>;
   readonly sig: string;
   readonly value: V;
@@ -98,7 +99,8 @@ export class RulesetMemo {
     Built<ReadonlyMap<string, Policy>, TierRefs>
   >();
   readonly #workloads = new GenerationCache<WorkloadEndpoint, EndpointBuilt<readonly Chain[]>>();
-  readonly #heps = new GenerationCache<HostEndpoint, EndpointBuilt<HostLayerChains>>();
+  /** By interface: one host endpoint object may apply to several interfaces. */
+  readonly #heps = new GenerationCache<string, EndpointBuilt<HostLayerChains>>();
   readonly #raw = new GenerationCache<string, StaticLayer>();
   readonly #nat = new GenerationCache<boolean, StaticLayer>();
   readonly #wlDispatch = new GenerationCache<string, readonly Chain[]>();
@@ -193,6 +195,7 @@ export class RulesetMemo {
     return this.#endpoint(
       this.#workloads,
       wep,
+      wep,
       () => selectorSignature([wep.tiers], policies),
       policies,
       () => workloadChains(ctx, wep, policies),
@@ -206,8 +209,9 @@ export class RulesetMemo {
   ): HostLayerChains {
     return this.#endpoint(
       this.#heps,
+      hep.iface,
       hep.endpoint,
-      () => `${hep.iface}\u0003${selectorSignature(hepTierLists(hep.endpoint), policies)}`,
+      () => selectorSignature(hepTierLists(hep.endpoint), policies),
       policies,
       () => hostEndpointChains(ctx, hep, policies),
     );
@@ -220,6 +224,7 @@ export class RulesetMemo {
   #endpoint<K, V>(
     cache: GenerationCache<K, EndpointBuilt<V>>,
     key: K,
+    endpoint: object,
     signature: () => string,
     policies: ReadonlyMap<string, Policy>,
     build: () => V,
@@ -228,8 +233,8 @@ export class RulesetMemo {
     const sigNow = () => sig ??= signature();
     return cache.get(
       key,
-      () => ({ policies, sig: sigNow(), value: build() }),
-      (b) => b.policies === policies || b.sig === sigNow(),
+      () => ({ endpoint, policies, sig: sigNow(), value: build() }),
+      (b) => b.endpoint === endpoint && (b.policies === policies || b.sig === sigNow()),
     ).value;
   }
 

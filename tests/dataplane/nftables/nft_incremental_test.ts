@@ -89,6 +89,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       ),
     )
   ),
+  // One endpoint (by expected IPs) on two interfaces, as the resolver hands it out.
+  fc.record({ tiers: tiersArb, swap: fc.boolean() }).map((h): Step => (s) => {
+    const endpoint = hep("", { tiers: h.tiers }).endpoint;
+    const [a, b] = h.swap ? ["eth1", "eth0"] : ["eth0", "eth1"];
+    s.setHostEndpoints(
+      new Map([["ips", { endpoint, interfaceName: a }], ["ips/b", { endpoint, interfaceName: b }]]),
+    );
+  }),
   fc.record({ id: fc.constantFrom("s:x", "s:y"), members: fc.subarray(MEMBERS) })
     .map((x): Step => (s) => s.setIPSet(x.id, "net", x.members)),
   fc.record({ members: fc.subarray(PORT_MEMBERS) })
