@@ -37,15 +37,10 @@ import type {
   WorkloadEndpointRemove,
   WorkloadEndpointUpdate,
 } from "../proto/messages.ts";
-import { policyIdString } from "../proto/messages.ts";
+import { policyIdString, workloadEndpointIdString } from "../proto/messages.ts";
 import type { Rule } from "../proto/rule.ts";
 import { IPSetBuffer } from "./sequencer_ipsets.ts";
 import { type Drained, PendingMap } from "./sequencer_pending.ts";
-
-/** A workload endpoint id as one string: `orchestratorId/workloadId/endpointId`. */
-export function workloadEndpointIdString(id: WorkloadEndpointID): string {
-  return `${id.orchestratorId}/${id.workloadId}/${id.endpointId}`;
-}
 
 /** A service account id as one string: `namespace/name`. */
 export function serviceAccountIdString(namespace: string, name: string): string {

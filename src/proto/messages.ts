@@ -331,3 +331,8 @@ export type MessageType = ToDataplane["type"];
 export function policyIdString(id: PolicyID): string {
   return id.namespace === "" ? `${id.kind}/${id.name}` : `${id.kind}/${id.namespace}/${id.name}`;
 }
+
+/** A workload endpoint id as one string: `orchestratorId/workloadId/endpointId`. */
+export function workloadEndpointIdString(id: WorkloadEndpointID): string {
+  return `${id.orchestratorId}/${id.workloadId}/${id.endpointId}`;
+}

@@ -8,10 +8,7 @@
  *
  * @module
  */
-import {
-  serviceAccountIdString,
-  workloadEndpointIdString,
-} from "../../src/calc/event_sequencer.ts";
+import { serviceAccountIdString } from "../../src/calc/event_sequencer.ts";
 import { assertNever } from "../../src/lib/assert_never.ts";
 import { addToSet, deleteFromSet } from "../../src/lib/multidict.ts";
 import { sortedRecord } from "../../src/lib/order.ts";
@@ -37,6 +34,7 @@ import {
   type ToDataplane,
   type VXLANTunnelEndpointUpdate,
   type WorkloadEndpoint,
+  workloadEndpointIdString,
   type WorkloadEndpointUpdate,
 } from "../../src/proto/messages.ts";
 import type { Rule } from "../../src/proto/rule.ts";
