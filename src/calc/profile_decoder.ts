@@ -5,13 +5,14 @@
  *
  * @module
  */
+import {
+  NAMESPACE_LABEL_PREFIX,
+  NAMESPACE_PROFILE_PREFIX,
+  SERVICE_ACCOUNT_LABEL_PREFIX,
+  SERVICE_ACCOUNT_PROFILE_PREFIX,
+} from "../model/convert_names.ts";
 import type { Labels } from "../model/values.ts";
 import type { CalcSink } from "./sinks.ts";
-
-const NS_PROFILE = "kns.";
-const SA_PROFILE = "ksa.";
-const NS_LABEL = "pcns.";
-const SA_LABEL = "pcsa.";
 
 function stripPrefix(labels: Labels, prefix: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -37,20 +38,21 @@ export class ProfileDecoder {
 
   /** A profile's labels changed (`undefined` = deleted). */
   updateProfileLabels(name: string, labels: Labels | undefined): void {
-    if (name.startsWith(NS_PROFILE)) {
-      const ns = name.slice(NS_PROFILE.length);
+    if (name.startsWith(NAMESPACE_PROFILE_PREFIX)) {
+      const ns = name.slice(NAMESPACE_PROFILE_PREFIX.length);
       if (labels === undefined) this.#sink.onNamespaceRemove(ns);
-      else this.#sink.onNamespaceUpdate(ns, stripPrefix(labels, NS_LABEL));
+      else this.#sink.onNamespaceUpdate(ns, stripPrefix(labels, NAMESPACE_LABEL_PREFIX));
       return;
     }
-    if (name.startsWith(SA_PROFILE)) {
-      const rest = name.slice(SA_PROFILE.length);
+    if (name.startsWith(SERVICE_ACCOUNT_PROFILE_PREFIX)) {
+      const rest = name.slice(SERVICE_ACCOUNT_PROFILE_PREFIX.length);
       const dot = rest.indexOf(".");
       if (dot <= 0) return;
       const ns = rest.slice(0, dot);
       const sa = rest.slice(dot + 1);
-      if (labels === undefined) this.#sink.onServiceAccountRemove(ns, sa);
-      else this.#sink.onServiceAccountUpdate(ns, sa, stripPrefix(labels, SA_LABEL));
+      const own = labels && stripPrefix(labels, SERVICE_ACCOUNT_LABEL_PREFIX);
+      if (own === undefined) this.#sink.onServiceAccountRemove(ns, sa);
+      else this.#sink.onServiceAccountUpdate(ns, sa, own);
     }
   }
 }

@@ -11,9 +11,10 @@
  */
 import { keyPath, type PolicyKey } from "../model/keys.ts";
 import type { Policy as ModelPolicy, ProfileRules, Rule as ModelRule } from "../model/values.ts";
-import type { Policy, PolicyID } from "../proto/messages.ts";
+import type { Policy } from "../proto/messages.ts";
 import { blankRule, type Rule, type RuleWithoutId } from "../proto/rule.ts";
 import type { CalcSink, IPSetData, IPSetMemberInput, RuleScannerInput } from "./sinks.ts";
+import { policyIdOf } from "./policy_sorter.ts";
 import { convertRule } from "./rule_conversion.ts";
 import { assignRuleIds, policyRuleIdSeed, profileRuleIdSeed } from "./rule_id.ts";
 
@@ -68,14 +69,14 @@ export class RuleScanner implements RuleScannerInput {
       performanceHints: [...policy.performanceHints],
     };
     this.#replace(this.#policySets, keyPath(key), [inbound, outbound], () => {
-      this.#sink.onPolicyActive(policyId(key), proto);
+      this.#sink.onPolicyActive(policyIdOf(key), proto);
     });
   }
 
   onPolicyInactive(key: PolicyKey): void {
     const path = keyPath(key);
     if (!this.#policySets.has(path)) return;
-    this.#sink.onPolicyInactive(policyId(key));
+    this.#sink.onPolicyInactive(policyIdOf(key));
     this.#releaseAll(this.#policySets, path);
   }
 
@@ -153,10 +154,6 @@ export class RuleScanner implements RuleScannerInput {
     this.#ipSets.onIPSetInactive(setId);
     this.#sink.onIPSetRemoved(setId);
   }
-}
-
-function policyId(key: PolicyKey): PolicyID {
-  return { kind: key.policyKind, namespace: key.namespace, name: key.name };
 }
 
 /** Converts one direction's rules (dropping those `convertRule` drops) and gives them ids. */
