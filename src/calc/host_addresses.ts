@@ -2,14 +2,16 @@
  * A node's host addresses as the routing side of the calc graph sees them, derived from the v3
  * Node passed through under `ResourceKey{Node}` (`reference/datastore-config.md` §1.2).
  *
- * Per family: the BGP address (`spec.bgp.ipv4Address` / `ipv6Address`, CIDR form only; a bare IP
- * there is ignored), else the first `InternalIP` of that family in `spec.addresses`, else the
- * first `ExternalIP`. Host bits are kept: `10.0.0.5/24` is IP `10.0.0.5` in subnet `10.0.0.0/24`.
+ * Per family, the address the model's `nodeHostIPs` chooses: the BGP address
+ * (`spec.bgp.ipv4Address` / `ipv6Address`, CIDR form only; a bare IP there is ignored), else the first `InternalIP` of that
+ * family in `spec.addresses`, else the first `ExternalIP`; none at all when `spec.bgp` is present
+ * but entirely empty. Host bits are kept: `10.0.0.5/24` is IP `10.0.0.5` in subnet `10.0.0.0/24`.
  * A bare address from `spec.addresses` is its own /32 (or /128) subnet.
  *
  * @module
  */
 import { type CIDR, cidrContains, formatIP, type IPFamily, parseCIDR, parseIP } from "../lib/ip.ts";
+import { nodeHostIPs } from "../model/convert_node.ts";
 import type { Node } from "../model/v3_resources.ts";
 
 /** One host address with the subnet it was configured in. */
@@ -30,35 +32,17 @@ export interface NodeHostAddresses {
   readonly all: readonly string[];
 }
 
-function fromCIDR(text: string | undefined, family: IPFamily, allowBare: boolean) {
-  if (typeof text !== "string" || text === "") return undefined;
-  const c = parseCIDR(text.trim(), allowBare);
-  if (c === undefined || c.family !== family) return undefined;
-  const ip = formatIP(c);
-  return { ip, cidr: `${ip}/${c.prefix}`, subnet: c };
-}
-
-function fromAddresses(node: Node, family: IPFamily): HostAddress | undefined {
-  const addrs = node.spec.addresses ?? [];
-  for (const type of ["InternalIP", "ExternalIP"] as const) {
-    for (const a of addrs) {
-      if (a.type !== type) continue;
-      const h = fromCIDR(a.address, family, true);
-      if (h !== undefined) return h;
-    }
-  }
-  return undefined;
-}
-
-function hostAddress(node: Node, family: IPFamily): HostAddress | undefined {
-  const bgp = family === 4 ? node.spec.bgp?.ipv4Address : node.spec.bgp?.ipv6Address;
-  return fromCIDR(bgp, family, false) ?? fromAddresses(node, family);
+function hostAddress(cidr: string | undefined): HostAddress | undefined {
+  if (cidr === undefined) return undefined;
+  const subnet = parseCIDR(cidr);
+  return subnet === undefined ? undefined : { ip: formatIP(subnet), cidr, subnet };
 }
 
 /** The host addresses of a node. */
 export function nodeHostAddresses(node: Node): NodeHostAddresses {
-  const v4 = hostAddress(node, 4);
-  const v6 = hostAddress(node, 6);
+  const chosen = nodeHostIPs(node);
+  const v4 = hostAddress(chosen.ipv4);
+  const v6 = hostAddress(chosen.ipv6);
   const all = new Set<string>();
   if (v4 !== undefined) all.add(v4.ip);
   if (v6 !== undefined) all.add(v6.ip);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatIP, parseIP } from "../lib/ip.ts";
+import { formatCIDR, formatIP, parseCIDR, parseIP } from "../lib/ip.ts";
 import type { HostConfigKey, ResourceKey, WireguardKey } from "./keys.ts";
 import { kv, type KVUpdate } from "./kv.ts";
 import type { Node } from "./v3_resources.ts";
@@ -111,14 +111,8 @@ export interface NodeHostIPs {
 }
 
 function cidrWithHostBits(s: string, family: 4 | 6, allowBare: boolean): string | undefined {
-  const slash = s.indexOf("/");
-  if (slash < 0 && !allowBare) return undefined;
-  const ip = parseIP(slash < 0 ? s : s.slice(0, slash));
-  if (ip?.family !== family) return undefined;
-  const full = family === 4 ? 32 : 128;
-  const prefixText = slash < 0 ? String(full) : s.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(prefixText) || Number(prefixText) > full) return undefined;
-  return `${formatIP(ip)}/${Number(prefixText)}`;
+  const c = parseCIDR(s.trim(), allowBare);
+  return c?.family === family ? formatCIDR(c) : undefined;
 }
 
 function hostIP(node: Node, family: 4 | 6): string | undefined {
