@@ -90,13 +90,15 @@ export function convertEndpointPorts(
     .map((p) => ({ name: p.name, protocol: convertProtocol(p.protocol), port: p.port }));
 }
 
+/** NATs by the internal IP's family; as upstream, a NAT whose either IP does not parse is dropped. */
 function splitNATs(nats: readonly IPNAT[] | undefined): { v4: NATInfo[]; v6: NATInfo[] } {
   const v4: NATInfo[] = [];
   const v6: NATInfo[] = [];
   for (const n of nats ?? []) {
-    const ip = parseIP(n.internalIP);
-    if (ip === undefined) continue;
-    (ip.family === 4 ? v4 : v6).push({ extIP: n.externalIP, intIP: formatIP(ip) });
+    const int = parseIP(n.internalIP);
+    const ext = parseIP(n.externalIP);
+    if (int === undefined || ext === undefined) continue;
+    (int.family === 4 ? v4 : v6).push({ extIP: formatIP(ext), intIP: formatIP(int) });
   }
   return { v4, v6 };
 }

@@ -180,3 +180,19 @@ Deno.test("convertHostEndpoint reports a host endpoint without a node", () => {
     },
   );
 });
+
+Deno.test("convertWorkloadEndpoint drops a NAT whose internal or external IP is not an IP", () => {
+  const r = convertWorkloadEndpoint(wep({
+    interfaceName: "cali7f94ce7c295",
+    ipNetworks: ["10.0.0.1", "fd00::1"],
+    ipNATs: [
+      { internalIP: "10.0.0.1", externalIP: "not-an-ip" },
+      { internalIP: "bogus", externalIP: "1.1.1.1" },
+      { internalIP: "10.0.0.1", externalIP: "1.1.1.2" },
+      { internalIP: "fd00::1", externalIP: "2001:0::0001" },
+    ],
+  }));
+  const v = r.updates[0]!.value as WorkloadEndpoint;
+  deepEqual(v.ipv4NAT, [{ extIP: "1.1.1.2", intIP: "10.0.0.1" }]);
+  deepEqual(v.ipv6NAT, [{ extIP: "2001::1", intIP: "fd00::1" }]);
+});
