@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isJsonObject, type JsonObject } from "../model/json_reader.ts";
 import type { FelixConfigurationSpec } from "../model/v3_resources.ts";
 import { formatGoDuration, parseGoDurationNanos } from "./go_duration.ts";
 import { paramByName, paramByYamlField, type ParamSpec } from "./param_table.ts";
@@ -23,12 +24,6 @@ export interface FelixConfigurationRaw {
 /** A rendered value, `undefined` for "no value" (the key is deleted), or an error text. */
 type Rendered = string | undefined | { readonly error: string };
 
-type Obj = Readonly<Record<string, unknown>>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function scalar(v: unknown): string | undefined {
   if (typeof v === "string") return v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
@@ -45,7 +40,7 @@ function renderFailsafe(v: readonly unknown[]): Rendered {
   if (v.length === 0) return "none";
   const items: string[] = [];
   for (const p of v) {
-    if (!isObj(p)) return { error: "Expected a list of {protocol, port, net}" };
+    if (!isJsonObject(p)) return { error: "Expected a list of {protocol, port, net}" };
     const proto = String(p["protocol"] ?? "tcp").toLowerCase();
     const net = typeof p["net"] === "string" && p["net"] !== "" ? p["net"] : undefined;
     const where = net === undefined ? "" : net.includes(":") ? `[${net}]:` : `${net}:`;
@@ -55,14 +50,14 @@ function renderFailsafe(v: readonly unknown[]): Rendered {
 }
 
 function renderRange(v: unknown): string | undefined {
-  return isObj(v) ? `${String(v["min"])}-${String(v["max"])}` : undefined;
+  return isJsonObject(v) ? `${String(v["min"])}-${String(v["max"])}` : undefined;
 }
 
 function renderHealthOverrides(v: readonly unknown[]): Rendered {
   if (v.length === 0) return undefined;
   const items: string[] = [];
   for (const o of v) {
-    if (!isObj(o)) return { error: "Expected a list of {name, timeout}" };
+    if (!isJsonObject(o)) return { error: "Expected a list of {name, timeout}" };
     const t = String(o["timeout"]);
     const nanos = parseGoDurationNanos(t);
     items.push(`${String(o["name"])}=${nanos === undefined ? t : formatGoDuration(nanos / 1e9)}`);
@@ -82,14 +77,14 @@ const CONNTRACK_TIMEOUTS: readonly (readonly [string, string])[] = [
   ["icmpTimeout", "ICMPTimeout"],
 ];
 
-function renderConntrackTimeouts(v: Obj): Rendered {
+function renderConntrackTimeouts(v: JsonObject): Rendered {
   const unknown = Object.keys(v).filter((k) => !CONNTRACK_TIMEOUTS.some(([f]) => f === k));
   if (unknown.length > 0) return { error: `Unknown bpfConntrackTimeouts field "${unknown[0]}"` };
   const set = CONNTRACK_TIMEOUTS.filter(([f]) => scalar(v[f]) !== undefined && v[f] !== "");
   return set.length === 0 ? undefined : set.map(([f, n]) => `${n}=${scalar(v[f])}`).join(",");
 }
 
-function renderMap(v: Obj): Rendered {
+function renderMap(v: JsonObject): Rendered {
   const keys = Object.keys(v).sort();
   if (keys.some((k) => scalar(v[k]) === undefined)) return { error: "Expected a map of strings" };
   return keys.map((k) => `${k}=${scalar(v[k])},`).join("");
@@ -118,7 +113,7 @@ function renderSpecial(spec: ParamSpec, v: unknown): Rendered | null {
     case "HealthTimeoutOverrides":
       return Array.isArray(v) ? renderHealthOverrides(v) : null;
     case "BPFConntrackTimeouts":
-      return isObj(v) ? renderConntrackTimeouts(v) : null;
+      return isJsonObject(v) ? renderConntrackTimeouts(v) : null;
     case "KubeNodePortRanges":
       return Array.isArray(v) ? renderPortListQuirk(v) : null;
     default:
@@ -139,7 +134,7 @@ export function renderFieldValue(spec: ParamSpec, v: unknown): Rendered {
     const r = renderList(v);
     return r === "" ? undefined : r;
   }
-  if (isObj(v)) return renderMap(v);
+  if (isJsonObject(v)) return renderMap(v);
   return { error: "Expected a string, number, boolean, list or map" };
 }
 

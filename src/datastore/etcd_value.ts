@@ -12,11 +12,10 @@
 import { normaliseCIDR } from "../lib/ip.ts";
 import type { EtcdKeyInfo } from "./etcd_keys.ts";
 import type { ReadResult } from "./watch_cache.ts";
+import { METADATA_ANNOTATION, v3PolicyName } from "./v3_metadata.ts";
+import { isJsonObject } from "../model/json_reader.ts";
 
 type Json = Record<string, unknown>;
-
-/** The annotation writers put a policy's v3 metadata in. */
-export const METADATA_ANNOTATION = "projectcalico.org/metadata";
 
 const POLICY_KINDS: ReadonlySet<string> = new Set([
   "NetworkPolicy",
@@ -26,10 +25,6 @@ const POLICY_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function fail(message: string): ReadResult {
   return { ok: false, message };
@@ -50,32 +45,22 @@ function parseObject(key: string, value: Uint8Array): { ok: true; obj: Json } | 
     const reason = e instanceof Error ? e.message : String(e);
     return fail(`Cannot read etcd key "${key}": the value is not valid JSON (${reason})`);
   }
-  if (!isObject(parsed)) {
+  if (!isJsonObject(parsed)) {
     return fail(`Cannot read etcd key "${key}": the value is not a JSON object`);
   }
   return { ok: true, obj: parsed };
 }
 
-/** The name in a policy's metadata annotation, if it has one. */
-function annotatedName(annotations: Json): string | undefined {
+/** The name in a policy's metadata annotation (unparsable annotations are ignored). */
+function annotatedName(annotations: Json): unknown {
   const text = annotations[METADATA_ANNOTATION];
   if (typeof text !== "string") return undefined;
   try {
     const meta: unknown = JSON.parse(text);
-    const name = isObject(meta) ? meta.name : undefined;
-    return typeof name === "string" && name !== "" ? name : undefined;
+    return isJsonObject(meta) ? meta["name"] : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** §2.2: the annotation's name; else a default-tier policy loses a leading `default.`. */
-function policyName(keyName: string, annotations: Json, spec: unknown): string {
-  const annotated = annotatedName(annotations);
-  if (annotated !== undefined) return annotated;
-  const tier = isObject(spec) ? spec.tier : undefined;
-  const defaultTier = tier === undefined || tier === "" || tier === "default";
-  return defaultTier && keyName.startsWith("default.") ? keyName.slice(8) : keyName;
 }
 
 function resourceDoc(
@@ -91,12 +76,14 @@ function resourceDoc(
         `key is under "${info.resource.plural}" (kind ${kind})`,
     );
   }
-  if (obj.metadata !== undefined && !isObject(obj.metadata)) {
+  if (obj.metadata !== undefined && !isJsonObject(obj.metadata)) {
     return fail(`Cannot read etcd key "${key}": metadata is not a JSON object`);
   }
   const meta: Json = { ...obj.metadata };
-  const annotations: Json = isObject(meta.annotations) ? { ...meta.annotations } : {};
-  const name = POLICY_KINDS.has(kind) ? policyName(info.name, annotations, obj.spec) : info.name;
+  const annotations: Json = isJsonObject(meta.annotations) ? { ...meta.annotations } : {};
+  const name = POLICY_KINDS.has(kind)
+    ? v3PolicyName(info.name, obj.spec, annotatedName(annotations))
+    : info.name;
   if (METADATA_ANNOTATION in annotations) {
     delete annotations[METADATA_ANNOTATION];
     if (Object.keys(annotations).length === 0) delete meta.annotations;

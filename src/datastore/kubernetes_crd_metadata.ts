@@ -19,9 +19,9 @@
  */
 import { CRD_GROUP, type KubeResourceType } from "./kubernetes_resources.ts";
 import type { CacheItem } from "./watch_cache.ts";
-
-/** The annotation Calico's clients keep the v3 ObjectMeta in, on `crd.projectcalico.org/v1` CRs. */
-export const METADATA_ANNOTATION = "projectcalico.org/metadata";
+import { METADATA_ANNOTATION, v3PolicyName } from "./v3_metadata.ts";
+import { isJsonObject } from "../model/json_reader.ts";
+import { describeResource } from "../model/resource_error.ts";
 
 type JsonRecord = Record<string, unknown>;
 
@@ -37,14 +37,12 @@ export interface ObjectIdentity {
   readonly resourceVersion: string;
 }
 
-function isRecord(v: unknown): v is JsonRecord {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** The identity of a raw object, if it has a `metadata.name`. */
 export function objectIdentity(raw: unknown): ObjectIdentity | undefined {
-  const meta = isRecord(raw) ? raw["metadata"] : undefined;
-  if (!isRecord(meta) || typeof meta["name"] !== "string" || meta["name"] === "") return undefined;
+  const meta = isJsonObject(raw) ? raw["metadata"] : undefined;
+  if (!isJsonObject(meta) || typeof meta["name"] !== "string" || meta["name"] === "") {
+    return undefined;
+  }
   const ns = meta["namespace"];
   const rv = meta["resourceVersion"];
   return {
@@ -52,11 +50,6 @@ export function objectIdentity(raw: unknown): ObjectIdentity | undefined {
     name: meta["name"],
     resourceVersion: typeof rv === "string" ? rv : "",
   };
-}
-
-/** `<kind> "<ns>/<name>"` (or `<kind> "<name>"`), for messages. */
-export function describeObject(kind: string, id: ObjectIdentity): string {
-  return `${kind} ${JSON.stringify(id.namespace === "" ? id.name : `${id.namespace}/${id.name}`)}`;
 }
 
 function reverseBits(b: number): number {
@@ -81,20 +74,11 @@ export function convertUid(uid: string): string | undefined {
     .join("-");
 }
 
-/** The v3 name of a policy CR without a stored name. */
-function legacyPolicyName(crName: string, spec: unknown): string {
-  const tier = isRecord(spec) && typeof spec["tier"] === "string" ? spec["tier"] : "";
-  if ((tier === "" || tier === "default") && crName.startsWith("default.")) {
-    return crName.slice("default.".length);
-  }
-  return crName;
-}
-
 function readStoredMeta(
   annotations: unknown,
   subject: string,
 ): { ok: true; stored: JsonRecord } | { ok: false; message: string } {
-  const text = isRecord(annotations) ? annotations[METADATA_ANNOTATION] : undefined;
+  const text = isJsonObject(annotations) ? annotations[METADATA_ANNOTATION] : undefined;
   if (text === undefined) return { ok: true, stored: {} };
   const where = `${subject}: metadata.annotations[${JSON.stringify(METADATA_ANNOTATION)}]`;
   if (typeof text !== "string") return { ok: false, message: `${where}: expected a string` };
@@ -105,14 +89,17 @@ function readStoredMeta(
     const why = e instanceof Error ? e.message : String(e);
     return { ok: false, message: `${where}: cannot parse ${JSON.stringify(text)} as JSON: ${why}` };
   }
-  if (!isRecord(stored)) {
+  if (!isJsonObject(stored)) {
     return { ok: false, message: `${where}: expected a JSON object, got ${JSON.stringify(text)}` };
   }
   return { ok: true, stored };
 }
 
 function overlay(base: unknown, top: unknown, drop?: string): JsonRecord | undefined {
-  const out: JsonRecord = { ...(isRecord(base) ? base : {}), ...(isRecord(top) ? top : {}) };
+  const out: JsonRecord = {
+    ...(isJsonObject(base) ? base : {}),
+    ...(isJsonObject(top) ? top : {}),
+  };
   if (drop !== undefined) delete out[drop];
   return Object.keys(out).length === 0 ? undefined : out;
 }
@@ -128,11 +115,7 @@ function crdMetadata(
   if (!read.ok) return read;
   const { stored } = read;
   const crName = String(meta["name"]);
-  const name = type.policy
-    ? (typeof stored["name"] === "string" && stored["name"] !== ""
-      ? stored["name"]
-      : legacyPolicyName(crName, spec))
-    : crName;
+  const name = type.policy ? v3PolicyName(crName, spec, stored["name"]) : crName;
   const uid = typeof meta["uid"] === "string" ? convertUid(meta["uid"]) : undefined;
   const fields: JsonRecord = {
     name,
@@ -152,12 +135,16 @@ function crdMetadata(
 /** Turn an object from the API server into the converter's input; see the module doc. */
 export function prepareObject(type: KubeResourceType, raw: unknown): PreparedObject {
   const identity = objectIdentity(raw);
-  if (identity === undefined || !isRecord(raw)) {
+  if (identity === undefined || !isJsonObject(raw)) {
     return { ok: false, message: `${type.kind} from ${type.path} has no metadata.name; skipped` };
   }
   const doc: JsonRecord = { ...raw, apiVersion: type.apiVersion, kind: type.kind };
   if (type.calicoGroup !== CRD_GROUP) return { ok: true, doc, identity };
-  const subject = describeObject(type.kind, identity);
+  const subject = describeResource({
+    kind: type.kind,
+    name: identity.name,
+    namespace: identity.namespace || undefined,
+  });
   const meta = crdMetadata(type, raw["metadata"] as JsonRecord, raw["spec"], subject);
   if (!meta.ok) return { ok: false, message: meta.message, identity };
   return { ok: true, doc: { ...doc, metadata: meta.metadata }, identity };

@@ -10,6 +10,7 @@
  * @module
  */
 import type { Log } from "../lib/log.ts";
+import { isJsonObject } from "../model/json_reader.ts";
 import { NULL_LOG } from "../lib/log.ts";
 import type { DocumentConverter } from "./document_converter.ts";
 import { cacheItem, objectIdentity, objectSource } from "./kubernetes_crd_metadata.ts";
@@ -55,18 +56,14 @@ export interface KubernetesSyncerOptions {
   readonly timing?: Partial<WatcherTiming>;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** The group/versions an `APIGroupList` (`GET /apis`) lists. */
 function groupVersions(body: unknown): Set<string> {
   const out = new Set<string>();
-  const groups = isRecord(body) && Array.isArray(body["groups"]) ? body["groups"] : [];
+  const groups = isJsonObject(body) && Array.isArray(body["groups"]) ? body["groups"] : [];
   for (const g of groups) {
-    const versions = isRecord(g) && Array.isArray(g["versions"]) ? g["versions"] : [];
+    const versions = isJsonObject(g) && Array.isArray(g["versions"]) ? g["versions"] : [];
     for (const v of versions) {
-      if (isRecord(v) && typeof v["groupVersion"] === "string") out.add(v["groupVersion"]);
+      if (isJsonObject(v) && typeof v["groupVersion"] === "string") out.add(v["groupVersion"]);
     }
   }
   return out;

@@ -19,6 +19,7 @@
  * @module
  */
 import type { Log } from "../lib/log.ts";
+import { isJsonObject } from "../model/json_reader.ts";
 import type { KubeResourceType } from "./kubernetes_resources.ts";
 import type { KubeResponse, KubeTransport } from "./kubernetes_transport.ts";
 
@@ -87,26 +88,22 @@ type WatchOutcome =
   | { readonly kind: "closed"; readonly events: number }
   | { readonly kind: "gone" | "missing" | "error" | "unreachable"; readonly reason: string };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** A short description of a failed response: the Status message when there is one. */
 export function describeResponse(r: KubeResponse): string {
   const b = r.body;
-  if (isRecord(b) && typeof b["message"] === "string") return `${r.status}: ${b["message"]}`;
+  if (isJsonObject(b) && typeof b["message"] === "string") return `${r.status}: ${b["message"]}`;
   return typeof b === "string" && b !== "" ? `${r.status}: ${b.slice(0, 200)}` : `${r.status}`;
 }
 
 /** Whether a `Status` object says the resourceVersion is too old. */
 function isExpiredStatus(status: unknown): boolean {
-  if (!isRecord(status)) return false;
+  if (!isJsonObject(status)) return false;
   return status["code"] === 410 || status["reason"] === "Expired" || status["reason"] === "Gone";
 }
 
 function revisionOf(object: unknown): string | undefined {
-  const meta = isRecord(object) ? object["metadata"] : undefined;
-  const rv = isRecord(meta) ? meta["resourceVersion"] : undefined;
+  const meta = isJsonObject(object) ? object["metadata"] : undefined;
+  const rv = isJsonObject(meta) ? meta["resourceVersion"] : undefined;
   return typeof rv === "string" && rv !== "" ? rv : undefined;
 }
 
@@ -246,8 +243,8 @@ export class ResourceWatcher {
         if (res.status === 410) return { kind: "gone" };
         if (res.status !== 200) return { kind: "error", reason: describeResponse(res) };
         const body = res.body;
-        const meta = isRecord(body) ? body["metadata"] : undefined;
-        if (!isRecord(body) || !Array.isArray(body["items"]) || !isRecord(meta)) {
+        const meta = isJsonObject(body) ? body["metadata"] : undefined;
+        if (!isJsonObject(body) || !Array.isArray(body["items"]) || !isJsonObject(meta)) {
           return { kind: "error", reason: "the list response is not a Kubernetes list" };
         }
         items.push(...body["items"]);
@@ -327,8 +324,8 @@ export class ResourceWatcher {
     } catch {
       return { kind: "error", reason: `cannot parse a watch event: ${line.slice(0, 200)}` };
     }
-    const kind = isRecord(event) ? event["type"] : undefined;
-    const object = isRecord(event) ? event["object"] : undefined;
+    const kind = isJsonObject(event) ? event["type"] : undefined;
+    const object = isJsonObject(event) ? event["object"] : undefined;
     switch (kind) {
       case "ADDED":
       case "MODIFIED":

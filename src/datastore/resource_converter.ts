@@ -14,7 +14,7 @@ import { type ConfigIssue, formatIssue } from "../config/sources.ts";
 import { decodeObject } from "../model/decode.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import { type ConversionContext, objectToKVs } from "../model/to_kvs.ts";
-import type { ResourceError } from "../model/resource_error.ts";
+import { describeResource, type ResourceError } from "../model/resource_error.ts";
 import type { Conversion, ConversionError, DocumentConverter } from "./document_converter.ts";
 
 /** Options of {@linkcode createResourceConverter}. */
@@ -35,10 +35,6 @@ function conversionError(e: ResourceError): ConversionError {
   };
 }
 
-function describe(kind: string, namespace: string | undefined, name: string): string {
-  return `${kind} ${JSON.stringify(namespace === undefined ? name : `${namespace}/${name}`)}`;
-}
-
 /** A converter from raw documents to updates, for the file syncer (and later ones). */
 export function createResourceConverter(opts: ResourceConverterOptions = {}): DocumentConverter {
   const interfacePrefix = (opts.interfacePrefix ?? "cali").split(",")[0]?.trim() || "cali";
@@ -53,7 +49,7 @@ export function createResourceConverter(opts: ResourceConverterOptions = {}): Do
     };
     const { object } = decoded;
     const result = objectToKVs(object, ctx);
-    const subject = describe(object.kind, object.metadata.namespace, object.metadata.name);
+    const subject = describeResource({ kind: object.kind, ...object.metadata });
     const problems = [
       ...result.problems,
       ...issues.map((i) => `${subject}: ${formatIssue(i)}`),

@@ -12,6 +12,8 @@
  * @module
  */
 import { lookupKind } from "../model/json_kinds.ts";
+import { isJsonObject } from "../model/json_reader.ts";
+import { describeResource } from "../model/resource_error.ts";
 
 /** Who a document says it is. */
 export interface ResourceIdentity {
@@ -24,9 +26,7 @@ export interface ResourceIdentity {
 }
 
 function field(obj: unknown, key: string): unknown {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj)
-    ? (obj as Readonly<Record<string, unknown>>)[key]
-    : undefined;
+  return isJsonObject(obj) ? obj[key] : undefined;
 }
 
 function familyOf(apiVersion: string): string {
@@ -61,6 +61,5 @@ export function identityKey(id: ResourceIdentity): string {
 
 /** `IPPool "pool-a"` or `Pod "frontend/web-1"`. */
 export function describeIdentity(id: ResourceIdentity): string {
-  const name = id.namespace === "" ? id.name : `${id.namespace}/${id.name}`;
-  return `${id.kind} "${name}"`;
+  return describeResource({ kind: id.kind, name: id.name, namespace: id.namespace || undefined });
 }

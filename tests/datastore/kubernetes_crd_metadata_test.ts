@@ -3,11 +3,8 @@
  * crd.projectcalico.org/v1 metadata annotation translation.
  */
 import { deepEqual, equal } from "node:assert/strict";
-import {
-  convertUid,
-  METADATA_ANNOTATION,
-  prepareObject,
-} from "../../src/datastore/kubernetes_crd_metadata.ts";
+import { convertUid, prepareObject } from "../../src/datastore/kubernetes_crd_metadata.ts";
+import { METADATA_ANNOTATION } from "../../src/datastore/v3_metadata.ts";
 import {
   CRD_GROUP,
   type KubeResourceType,
