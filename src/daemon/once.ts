@@ -51,27 +51,6 @@ interface Synced {
   readonly tracker: ConfigKVTracker;
 }
 
-/** The Kubernetes client's location and API group from the environment (`CALICO_` wins). */
-function kubernetesOptions(env: Readonly<Record<string, string>>): {
-  kubernetes?: {
-    kubeconfig?: string;
-    apiGroup?: "crd.projectcalico.org/v1" | "projectcalico.org/v3";
-  };
-} {
-  const kubeconfig = env["CALICO_KUBECONFIG"] ?? env["KUBECONFIG"];
-  const group = env["CALICO_API_GROUP"];
-  const apiGroup = group === "projectcalico.org/v3" || group === "crd.projectcalico.org/v1"
-    ? group
-    : undefined;
-  if (kubeconfig === undefined && apiGroup === undefined) return {};
-  return {
-    kubernetes: {
-      ...(kubeconfig === undefined ? {} : { kubeconfig }),
-      ...(apiGroup === undefined ? {} : { apiGroup }),
-    },
-  };
-}
-
 /** The file datastore waits for a missing file to appear; `--once` says so at once instead. */
 async function checkFiles(files: readonly string[]): Promise<void> {
   for (const f of files) {
@@ -98,7 +77,7 @@ export async function createConfiguredSyncer(
     datastoreType,
     files,
     ...(datastoreType === "etcdv3" ? { etcd: etcdConnectionFromConfig(config, env) } : {}),
-    ...kubernetesOptions(env),
+    kubernetes: { env: (name) => env[name] },
     interfacePrefix: config.values.InterfacePrefix[0] ?? "cali",
     log,
     fileOptions: watch ? {} : { watch: false, pollIntervalMs: 0 },

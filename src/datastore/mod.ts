@@ -49,6 +49,11 @@ export interface KubernetesOptions {
   /** A kubeconfig path (or `:`-separated list); default `KUBECONFIG` or in-cluster. */
   readonly kubeconfig?: string;
   readonly apiGroup?: "crd.projectcalico.org/v1" | "projectcalico.org/v3";
+  /**
+   * Where `KUBECONFIG`, `K8S_*`, `CALICO_API_GROUP` and their `CALICO_` spellings are looked up;
+   * default `Deno.env.get`.
+   */
+  readonly env?: (name: string) => string | undefined;
 }
 
 function fileSyncer(opts: CreateSyncerOptions, convert: DocumentConverter): Syncer {
@@ -97,6 +102,7 @@ async function kubernetesSyncer(
     ...(opts.log === undefined ? {} : { log: opts.log }),
     ...(k.kubeconfig === undefined ? {} : { kubeconfig: k.kubeconfig }),
     ...(k.apiGroup === undefined ? {} : { apiGroup: k.apiGroup }),
+    ...(k.env === undefined ? {} : { env: k.env }),
   });
 }
 
