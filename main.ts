@@ -25,25 +25,16 @@ export async function main(args: readonly string[]): Promise<number> {
       write(Deno.stdout, `felix ${denoConfig.version}\n`);
       return 0;
     }
-    if (opts.once) {
-      const log = new ConsoleLog({ level: "INFO" });
-      try {
-        const doc = await runOnce({ cli: opts, env: Deno.env.toObject(), log });
-        write(Deno.stdout, JSON.stringify(doc, null, 2) + "\n");
-        return 0;
-      } catch (e) {
-        write(Deno.stderr, `felix: ${e instanceof Error ? e.message : String(e)}\n`);
-        return 1;
-      }
-    }
     const log = new ConsoleLog({ level: "INFO" });
+    const env = Deno.env.toObject();
     try {
-      return await runDaemon({
-        cli: opts,
-        env: Deno.env.toObject(),
-        log,
-        setLogLevel: (s) => log.setLevel(parseLogLevel(s) ?? "INFO"),
-      });
+      if (!opts.once) {
+        const setLogLevel = (s: string) => log.setLevel(parseLogLevel(s) ?? "INFO");
+        return await runDaemon({ cli: opts, env, log, setLogLevel });
+      }
+      const doc = await runOnce({ cli: opts, env, log });
+      write(Deno.stdout, JSON.stringify(doc, null, 2) + "\n");
+      return 0;
     } catch (e) {
       write(Deno.stderr, `felix: ${e instanceof Error ? e.message : String(e)}\n`);
       return 1;
