@@ -140,7 +140,7 @@ export class EtcdSyncer implements Syncer {
     let delay = min;
     while (!this.#stopped) {
       try {
-        const client = this.#client ??= await this.#orStop(this.#makeClient());
+        const client = this.#client ??= await this.#connect();
         const listing = await this.#list(client);
         if (this.#stopped) return;
         this.#publishList(listing);
@@ -166,6 +166,13 @@ export class EtcdSyncer implements Syncer {
   /** `p`, or a rejection as soon as `stop()` is called. */
   #orStop<T>(p: Promise<T>): Promise<T> {
     return Promise.race([p, this.#stopping.promise]);
+  }
+
+  /** A new client; one that arrives after `stop()` gave up waiting for it is closed. */
+  #connect(): Promise<EtcdClient> {
+    const made = this.#makeClient();
+    made.then((c) => this.#stopped ? c.close() : undefined).catch(() => {});
+    return this.#orStop(made);
   }
 
   #makeClient(): Promise<EtcdClient> {

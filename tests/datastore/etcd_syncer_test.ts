@@ -387,3 +387,30 @@ Deno.test("EtcdSyncer reports values that are not JSON or not valid resources, s
     });
   });
 });
+
+Deno.test("EtcdSyncer closes a client that is made after stop() stopped waiting for it", async () => {
+  const made = Promise.withResolvers<EtcdClient>();
+  let closed = 0;
+  const client: EtcdClient = {
+    range: () => Promise.reject(new Error("unused")),
+    watch: () => Promise.reject(new Error("unused")),
+    close: () => {
+      closed++;
+      return Promise.resolve();
+    },
+  };
+  const rec = new SyncRecorder();
+  const syncer = new EtcdSyncer({
+    endpoints: ["http://127.0.0.1:1"],
+    convert: createResourceConverter(),
+    callbacks: rec.callbacks,
+    clientFactory: () => made.promise,
+  });
+  await syncer.start();
+  await syncer.stop();
+  made.resolve(client);
+  await made.promise;
+  await new Promise((r) => setTimeout(r, 0));
+  equal(closed, 1);
+  deepEqual(view(rec.events), ["wait-for-datastore"]);
+});
