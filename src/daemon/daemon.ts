@@ -181,11 +181,6 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     const created = await createConfiguredSyncer(config, o.env, o.log, {
       onStatusUpdated: (s) => d.onStatusUpdated(s),
       onUpdates: (b) => d.onUpdates(b),
-      onParseError: (e) =>
-        o.log.warn("Ignoring a resource that cannot be used", {
-          source: e.source,
-          error: e.message,
-        }),
     }, true);
     syncer = created.syncer;
     await syncer.start();

@@ -63,12 +63,15 @@ async function checkFiles(files: readonly string[]): Promise<void> {
   }
 }
 
-/** A syncer for the configured datastore (`watch`: follow changes, as the daemon does). */
+/**
+ * A syncer for the configured datastore (`watch`: follow changes, as the daemon does). Resources
+ * that cannot be used, and parts of resources that were dropped, are logged as warnings.
+ */
 export async function createConfiguredSyncer(
   config: Config,
   env: Readonly<Record<string, string>>,
   log: Log,
-  callbacks: SyncerCallbacks,
+  callbacks: Pick<SyncerCallbacks, "onStatusUpdated" | "onUpdates">,
   watch: boolean,
 ): Promise<{ syncer: Syncer; datastoreType: DatastoreType }> {
   const datastoreType = effectiveDatastoreType(config, env);
@@ -81,7 +84,13 @@ export async function createConfiguredSyncer(
     interfacePrefix: config.values.InterfacePrefix[0] ?? "cali",
     log,
     fileOptions: watch ? {} : { watch: false, pollIntervalMs: 0 },
-    callbacks,
+    callbacks: {
+      ...callbacks,
+      onParseError: (e) =>
+        log.warn("Ignoring a resource that cannot be used", { source: e.source, error: e.message }),
+      onWarning: (w) =>
+        log.warn("Using a resource without a part of it", { source: w.source, reason: w.message }),
+    },
   });
   return { syncer, datastoreType };
 }
@@ -104,12 +113,6 @@ async function syncToInSync(config: Config, opts: OnceOptions): Promise<Synced> 
         tracker.apply(u);
         updates.push(u);
       }
-    },
-    onParseError(e) {
-      opts.log.warn("Ignoring a resource that cannot be used", {
-        source: e.source,
-        error: e.message,
-      });
     },
   }, false);
   const timeoutMs = opts.timeoutMs ?? 60_000;

@@ -276,13 +276,7 @@ export class EtcdSyncer implements Syncer {
 
   #send(result: CacheResult): void {
     if (this.#stopped) return;
-    for (const p of result.problems) {
-      this.#log.warn("Skipping an etcd value that cannot be used", {
-        key: p.source,
-        reason: p.message,
-      });
-      this.#cb.onParseError?.(p);
-    }
+    for (const p of result.problems) this.#cb.onParseError?.(p);
     for (const w of result.warnings) this.#cb.onWarning?.(w);
     for (const batch of toBatches(result.updates)) this.#cb.onUpdates(batch);
   }
