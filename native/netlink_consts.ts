@@ -110,17 +110,6 @@ export const IFLA_IPTUN = { LINK: 1, LOCAL: 2, REMOTE: 3, TTL: 4, PMTUDISC: 10 }
 /** `ifinfomsg.ifi_flags`. */
 export const IFF = { UP: 0x1, BROADCAST: 0x2, LOOPBACK: 0x8, RUNNING: 0x40, LOWER_UP: 0x10000 };
 
-/** `IFLA_OPERSTATE` values (RFC 2863). */
-export const IF_OPER = {
-  UNKNOWN: 0,
-  NOTPRESENT: 1,
-  DOWN: 2,
-  LOWERLAYERDOWN: 3,
-  TESTING: 4,
-  DORMANT: 5,
-  UP: 6,
-} as const;
-
 /** Address attributes (`IFA_*`). */
 export const IFA = { ADDRESS: 1, LOCAL: 2, LABEL: 3, BROADCAST: 4, FLAGS: 8 } as const;
 

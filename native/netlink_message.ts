@@ -124,11 +124,6 @@ export function encodeError(
   return { payload, flags: NLM_F.CAPPED | (text === undefined ? 0 : NLM_F.ACK_TLVS) };
 }
 
-/** Whether a message ends a dump. */
-export function isDone(m: NlMessage): boolean {
-  return m.type === NLMSG.DONE;
-}
-
 /** Names of the kernel errnos rtnetlink commonly returns, for messages. */
 const ERRNO_NAMES: Readonly<Record<number, string>> = {
   1: "EPERM",

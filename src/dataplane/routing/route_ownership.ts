@@ -9,15 +9,10 @@
  *
  * @module
  */
+import { RTPROT } from "../../../native/netlink_consts.ts";
 import type { RouteMsg } from "./netlink_handle.ts";
 import { MANAGED_RTN } from "./route_target.ts";
-import { FELIX_PROTOCOL } from "./routes_renderer.ts";
-/** `RTPROT_KERNEL`. */
-const PROTO_KERNEL = 2;
-/** `RTPROT_BOOT`, the default device route protocol. */
-const PROTO_BOOT = 3;
-/** `RTPROT_BIRD`. */
-const PROTO_BIRD = 12;
+import { exclusiveProtocol, FELIX_PROTOCOL } from "./routes_renderer.ts";
 
 /** The ownership settings of one table. */
 export interface OwnershipRules {
@@ -32,10 +27,8 @@ export interface OwnershipRules {
 }
 
 /** The protocols that mark a route as Felix's wherever it points. */
-export function exclusiveProtocols(deviceRouteProtocol: number): ReadonlySet<number> {
-  return new Set(
-    deviceRouteProtocol === PROTO_BOOT ? [FELIX_PROTOCOL] : [FELIX_PROTOCOL, deviceRouteProtocol],
-  );
+function exclusiveProtocols(deviceRouteProtocol: number): ReadonlySet<number> {
+  return new Set([FELIX_PROTOCOL, exclusiveProtocol(deviceRouteProtocol)]);
 }
 
 /** Whether `name` is a workload interface. */
@@ -51,13 +44,13 @@ function ignoredV6(r: RouteMsg): boolean {
 
 /** Whether the route (leaving through interface `ifname`, "" if none or unknown) is ours. */
 export function isOwnedRoute(r: RouteMsg, ifname: string, rules: OwnershipRules): boolean {
-  if (!MANAGED_RTN.has(r.type) || r.protocol === PROTO_KERNEL || ignoredV6(r)) return false;
+  if (!MANAGED_RTN.has(r.type) || r.protocol === RTPROT.KERNEL || ignoredV6(r)) return false;
   if (exclusiveProtocols(rules.deviceRouteProtocol).has(r.protocol)) return true;
   if (ifname === "") return false;
   if (rules.exclusiveIfaces.includes(ifname)) return true;
-  if (rules.birdIfaces.includes(ifname) && r.protocol === PROTO_BIRD) return true;
+  if (rules.birdIfaces.includes(ifname) && r.protocol === RTPROT.BIRD) return true;
   if (isWorkloadIface(ifname, rules.workloadPrefixes)) {
-    return rules.removeExternalRoutes || r.protocol === PROTO_BOOT ||
+    return rules.removeExternalRoutes || r.protocol === RTPROT.BOOT ||
       r.protocol === FELIX_PROTOCOL;
   }
   return false;

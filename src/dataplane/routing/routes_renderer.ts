@@ -66,6 +66,9 @@ export interface RouteTarget {
 /** Felix's own route protocol. */
 export const FELIX_PROTOCOL = 80;
 
+/** `RTPROT_BOOT`, the default `DeviceRouteProtocol` (this pure module cannot import native/). */
+const RTPROT_BOOT = 3;
+
 /** `ProgramClusterRoutes`. */
 export type ClusterRoutesMode = "Enabled" | "Disabled" | "EnabledIPIPOnly" | "EnabledNoEncapOnly";
 
@@ -112,7 +115,7 @@ export interface ClassRoutes {
 
 /** The protocol of Felix-exclusive routes: 80, or the device route protocol when not 3. */
 export function exclusiveProtocol(deviceRouteProtocol: number): number {
-  return deviceRouteProtocol === 3 ? FELIX_PROTOCOL : deviceRouteProtocol;
+  return deviceRouteProtocol === RTPROT_BOOT ? FELIX_PROTOCOL : deviceRouteProtocol;
 }
 
 class Collector {
