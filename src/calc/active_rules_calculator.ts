@@ -36,7 +36,7 @@ interface PolicyEntry {
 }
 
 /** Staged policies are not enforced: never matched, never active. */
-export function isStaged(key: PolicyKey): boolean {
+function isStaged(key: PolicyKey): boolean {
   return key.policyKind.startsWith("Staged");
 }
 

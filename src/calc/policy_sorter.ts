@@ -45,7 +45,7 @@ interface PolicyEntry extends SortedPolicy {
 }
 
 /** Extracts a policy's metadata (a fresh object; the policy is not retained). */
-export function policyMetadata(policy: Policy): PolicyMetadata {
+function policyMetadata(policy: Policy): PolicyMetadata {
   return {
     tier: policy.tier,
     order: policy.order,

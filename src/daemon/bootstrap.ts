@@ -29,7 +29,7 @@ function report(log: Log, issues: readonly ConfigIssue[]): void {
 }
 
 /** The command-line flags that act as internal overrides. */
-export function cliOverrides(cli: CliOptions): Record<string, string> {
+function cliOverrides(cli: CliOptions): Record<string, string> {
   return {
     ...datastoreFileOverrides(cli.datastoreFile),
     ...(cli.hostname === undefined ? {} : { FelixHostname: cli.hostname }),

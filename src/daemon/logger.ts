@@ -30,7 +30,7 @@ function formatValue(v: unknown): string {
 }
 
 /** Render one line (exported for tests). */
-export function formatLogLine(
+function formatLogLine(
   time: Date,
   level: LogLevel,
   message: string,

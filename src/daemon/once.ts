@@ -137,7 +137,7 @@ async function syncToInSync(config: Config, opts: OnceOptions): Promise<Synced> 
 }
 
 /** Non-default parameters with their sources; sensitive values are redacted. */
-export function configEntries(config: Config): Map<string, ConfigEntry> {
+function configEntries(config: Config): Map<string, ConfigEntry> {
   const out = new Map<string, ConfigEntry>();
   for (const p of PARAMS) {
     const r = config.resolved(p.name);
@@ -149,7 +149,7 @@ export function configEntries(config: Config): Map<string, ConfigEntry> {
 }
 
 /** The ruleset text of the rendered tables (`ip calico`, then `ip6 calico`). */
-export function rulesetText(tables: RenderedTables): string {
+function rulesetText(tables: RenderedTables): string {
   return [tables.ip, ...(tables.ip6 === undefined ? [] : [tables.ip6])].map(renderTableText)
     .join("");
 }

@@ -36,7 +36,7 @@ export interface ConfigEntry {
 }
 
 /** A rule without its empty fields: easier to read, same meaning. */
-export function compactRule(rule: Rule): { [k: string]: Json } {
+function compactRule(rule: Rule): { [k: string]: Json } {
   const out: { [k: string]: Json } = {};
   for (const [k, v] of Object.entries(rule)) {
     if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) continue;

@@ -99,7 +99,7 @@ function resourceDoc(
 }
 
 /** `10.0.0.0/26` -> `10-0-0-0-26`, as the Kubernetes datastore names IPAMBlocks. */
-export function blockName(cidr: string): string {
+function blockName(cidr: string): string {
   const name = cidr.toLowerCase().replace(/[.:/]/g, "-");
   return name.startsWith("-") ? `0${name}` : name;
 }

@@ -89,7 +89,7 @@ type WatchOutcome =
   | { readonly kind: "gone" | "missing" | "error" | "unreachable"; readonly reason: string };
 
 /** A short description of a failed response: the Status message when there is one. */
-export function describeResponse(r: KubeResponse): string {
+function describeResponse(r: KubeResponse): string {
   const b = r.body;
   if (isJsonObject(b) && typeof b["message"] === "string") return `${r.status}: ${b["message"]}`;
   return typeof b === "string" && b !== "" ? `${r.status}: ${b.slice(0, 200)}` : `${r.status}`;
