@@ -113,11 +113,6 @@ export class PolicyResolver implements PolicyMatchListener {
     this.#dirty.clear();
   }
 
-  /** The endpoints waiting for a flush (for tests). */
-  dirtyEndpoints(): Set<EndpointId> {
-    return new Set(this.#dirty);
-  }
-
   #updateEndpoint(id: EndpointId, entry: EndpointEntry | undefined): void {
     const old = this.#endpoints.get(id);
     if (entry === undefined) {

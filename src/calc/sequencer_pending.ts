@@ -44,11 +44,6 @@ export class PendingMap<U, R> {
     return this.#pending.size > 0;
   }
 
-  /** How many objects the dataplane has been told about and not told to remove. */
-  get sentCount(): number {
-    return this.#sent.size;
-  }
-
   drain(): Drained<U, R> {
     const removes: R[] = [];
     const updates: U[] = [];
