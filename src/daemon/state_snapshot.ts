@@ -62,6 +62,78 @@ function routeTypes(bits: number): string[] {
   return names.length === 0 ? ["CIDR_INFO"] : names;
 }
 
+function policyJson(p: Policy): Json {
+  return {
+    tier: p.tier,
+    ...(p.namespace === "" ? {} : { namespace: p.namespace }),
+    selector: p.originalSelector,
+    ...(p.untracked ? { untracked: true } : {}),
+    ...(p.preDNAT ? { preDNAT: true } : {}),
+    inboundRules: p.inboundRules.map(compactRule),
+    outboundRules: p.outboundRules.map(compactRule),
+  };
+}
+
+function endpointJson(e: WorkloadEndpoint): Json {
+  return {
+    interface: e.name,
+    ...(e.mac === "" ? {} : { mac: e.mac }),
+    ipv4Nets: [...e.ipv4Nets],
+    ipv6Nets: [...e.ipv6Nets],
+    tiers: tiersJson(e.tiers),
+    profiles: [...e.profileIds],
+  };
+}
+
+function hostEndpointJson(h: HostEndpoint): Json {
+  return {
+    interface: h.name,
+    expectedIPv4Addrs: [...h.expectedIPv4Addrs],
+    expectedIPv6Addrs: [...h.expectedIPv6Addrs],
+    tiers: tiersJson(h.tiers),
+    untrackedTiers: tiersJson(h.untrackedTiers),
+    preDNATTiers: tiersJson(h.preDNATTiers),
+    forwardTiers: tiersJson(h.forwardTiers),
+    profiles: [...h.profileIds],
+  };
+}
+
+function routeJson(r: RouteUpdate): Json {
+  return {
+    types: routeTypes(r.types),
+    ipPoolType: r.ipPoolType,
+    ...(r.dstNodeName === "" ? {} : { dstNodeName: r.dstNodeName }),
+    ...(r.dstNodeIp === "" ? {} : { dstNodeIp: r.dstNodeIp }),
+    ...(r.sameSubnet ? { sameSubnet: true } : {}),
+    ...(r.natOutgoing ? { natOutgoing: true } : {}),
+    ...(r.localWorkload ? { localWorkload: true } : {}),
+    ...(r.borrowed ? { borrowed: true } : {}),
+  };
+}
+
+function poolJson(p: IPAMPoolUpdate["pool"]): Json {
+  return {
+    cidr: p.cidr,
+    masquerade: p.masquerade,
+    ipipMode: p.ipipMode,
+    vxlanMode: p.vxlanMode,
+    allowedUses: [...p.allowedUses],
+  };
+}
+
+function vtepJson(v: VXLANTunnelEndpointUpdate): Json {
+  return {
+    mac: v.mac,
+    ipv4Addr: v.ipv4Addr,
+    parentDeviceIp: v.parentDeviceIp,
+    ...(v.ipv6Addr === "" ? {} : {
+      macV6: v.macV6,
+      ipv6Addr: v.ipv6Addr,
+      parentDeviceIpv6: v.parentDeviceIpv6,
+    }),
+  };
+}
+
 /** The dataplane's desired state as messages describe it. */
 export class DataplaneSnapshot {
   readonly #ipSets = new Map<string, { type: IPSetType; members: Set<string> }>();
@@ -197,64 +269,16 @@ export class DataplaneSnapshot {
       hostname,
       config: sortedRecord(config, (e) => ({ value: e.value, source: e.source })),
       ipSets: sortedRecord(this.#ipSets, (s) => ({ type: s.type, members: [...s.members].sort() })),
-      policies: sortedRecord(this.#policies, (p) => ({
-        tier: p.tier,
-        ...(p.namespace === "" ? {} : { namespace: p.namespace }),
-        selector: p.originalSelector,
-        ...(p.untracked ? { untracked: true } : {}),
-        ...(p.preDNAT ? { preDNAT: true } : {}),
-        inboundRules: p.inboundRules.map(compactRule),
-        outboundRules: p.outboundRules.map(compactRule),
-      })),
+      policies: sortedRecord(this.#policies, policyJson),
       profiles: sortedRecord(this.#profiles, (p) => ({
         inboundRules: p.inbound.map(compactRule),
         outboundRules: p.outbound.map(compactRule),
       })),
-      endpoints: sortedRecord(this.#weps, (e) => ({
-        interface: e.name,
-        ...(e.mac === "" ? {} : { mac: e.mac }),
-        ipv4Nets: [...e.ipv4Nets],
-        ipv6Nets: [...e.ipv6Nets],
-        tiers: tiersJson(e.tiers),
-        profiles: [...e.profileIds],
-      })),
-      hostEndpoints: sortedRecord(this.#heps, (h) => ({
-        interface: h.name,
-        expectedIPv4Addrs: [...h.expectedIPv4Addrs],
-        expectedIPv6Addrs: [...h.expectedIPv6Addrs],
-        tiers: tiersJson(h.tiers),
-        untrackedTiers: tiersJson(h.untrackedTiers),
-        preDNATTiers: tiersJson(h.preDNATTiers),
-        forwardTiers: tiersJson(h.forwardTiers),
-        profiles: [...h.profileIds],
-      })),
-      routes: sortedRecord(this.#routes, (r) => ({
-        types: routeTypes(r.types),
-        ipPoolType: r.ipPoolType,
-        ...(r.dstNodeName === "" ? {} : { dstNodeName: r.dstNodeName }),
-        ...(r.dstNodeIp === "" ? {} : { dstNodeIp: r.dstNodeIp }),
-        ...(r.sameSubnet ? { sameSubnet: true } : {}),
-        ...(r.natOutgoing ? { natOutgoing: true } : {}),
-        ...(r.localWorkload ? { localWorkload: true } : {}),
-        ...(r.borrowed ? { borrowed: true } : {}),
-      })),
-      vteps: sortedRecord(this.#vteps, (v) => ({
-        mac: v.mac,
-        ipv4Addr: v.ipv4Addr,
-        parentDeviceIp: v.parentDeviceIp,
-        ...(v.ipv6Addr === "" ? {} : {
-          macV6: v.macV6,
-          ipv6Addr: v.ipv6Addr,
-          parentDeviceIpv6: v.parentDeviceIpv6,
-        }),
-      })),
-      ipPools: sortedRecord(this.#pools, (p) => ({
-        cidr: p.cidr,
-        masquerade: p.masquerade,
-        ipipMode: p.ipipMode,
-        vxlanMode: p.vxlanMode,
-        allowedUses: [...p.allowedUses],
-      })),
+      endpoints: sortedRecord(this.#weps, endpointJson),
+      hostEndpoints: sortedRecord(this.#heps, hostEndpointJson),
+      routes: sortedRecord(this.#routes, routeJson),
+      vteps: sortedRecord(this.#vteps, vtepJson),
+      ipPools: sortedRecord(this.#pools, poolJson),
       encapsulation: this.#encap,
       ...(dataplane === undefined ? {} : { dataplane: { nftables: dataplane.nftables } }),
     };
