@@ -29,7 +29,7 @@ function formatValue(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-/** Render one line (exported for tests). */
+/** Render one line. */
 function formatLogLine(
   time: Date,
   level: LogLevel,

@@ -58,8 +58,11 @@ class RoutingResources implements Manager {
   completeDeferredWork(): Promise<void> {
     return Promise.resolve();
   }
+  /** Closes everything, in order, even when one close fails; then throws the first failure. */
   async close(): Promise<void> {
-    for (const c of this.#close) await c();
+    const failures: unknown[] = [];
+    for (const c of this.#close) await c().catch((e) => failures.push(e));
+    if (failures.length > 0) throw failures[0];
   }
 }
 
