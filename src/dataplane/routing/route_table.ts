@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { deepEqual } from "../../lib/deep_equal.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import { isLinkUp } from "./link_device.ts";
@@ -80,11 +81,6 @@ export class RouteTableError extends Error {
 
 type Plan = { deletes: RouteMsg[]; replaces: RouteMsg[]; graceDueAt: number | undefined };
 
-function sameTarget(a: RouteTarget, b: RouteTarget): boolean {
-  return a.type === b.type && a.cidr === b.cidr && a.gateway === b.gateway && a.src === b.src &&
-    a.protocol === b.protocol && a.metric === b.metric && a.mtu === b.mtu;
-}
-
 /** One routing table of one IP family. */
 export class RouteTable {
   readonly #nl: NetlinkHandle;
@@ -133,7 +129,7 @@ export class RouteTable {
     }
     for (const [cidr, t] of next) {
       const before = old.get(cidr);
-      if (before !== undefined && sameTarget(before, t)) continue;
+      if (before !== undefined && deepEqual(before, t)) continue;
       let byOwner = this.#candidates.get(cidr);
       if (byOwner === undefined) this.#candidates.set(cidr, byOwner = new Map());
       byOwner.set(owner, { cls, iface, target: t });
