@@ -3,12 +3,15 @@
  * proto messages, and `snapshot()`, which hands out an immutable `RenderInput`. Copy-on-write:
  * a snapshot shares the maps until the next change to a section, which copies that section first
  * (and an IP set's members are copied once per snapshot before a delta touches them), so a
- * snapshot never changes after it was taken (STYLE rule 5).
+ * snapshot never changes after it was taken (STYLE rule 5). A snapshot also says which IP sets
+ * changed only by member deltas since the previous snapshot (`ipSetChanges`: the previous object
+ * and the exact members added and removed), so a renderer can patch those sets.
  *
  * @module
  */
 import type { IPAMPoolUpdate, IPSetType, Policy, WorkloadEndpoint } from "../../proto/messages.ts";
 import type {
+  IPSetChange,
   RenderHostEndpoint,
   RenderInput,
   RenderIPSet,
@@ -29,8 +32,25 @@ interface MutableIPSet {
   members: Set<string>;
 }
 
+/** Member deltas applied to a copy of `from` (a set the last snapshot handed out). */
+interface SetDelta {
+  readonly from: RenderIPSet;
+  readonly added: Set<string>;
+  readonly removed: Set<string>;
+}
+
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Records that `m` was added to (or removed from) the copy of `d.from`, keeping `d` exact. */
+function trackMember(d: SetDelta, m: string, added: boolean): void {
+  const before = d.from.members.has(m);
+  if (added) {
+    if (before) d.removed.delete(m);
+    else d.added.add(m);
+  } else if (before) d.removed.add(m);
+  else d.added.delete(m);
 }
 
 /** The render input under construction. */
@@ -49,6 +69,8 @@ export class RenderState {
   readonly #shared = new Set<Section>();
   /** IP sets whose member set the last snapshot shares. */
   #sharedMembers = new Set<string>();
+  /** IP sets changed only by member deltas since the last snapshot, relative to its object. */
+  #deltas = new Map<string, SetDelta>();
   #version = 0;
   #snapshot: { version: number; input: RenderInput } | undefined;
 
@@ -106,6 +128,7 @@ export class RenderState {
     this.#write("ipSets");
     this.#ipSets.set(id, { type, members: new Set(members) });
     this.#sharedMembers.delete(id);
+    this.#deltas.delete(id);
   }
 
   /** Apply a member delta; ignored for an unknown set. */
@@ -117,9 +140,17 @@ export class RenderState {
     if (this.#sharedMembers.delete(id)) {
       target = { type: s.type, members: new Set(s.members) };
       this.#ipSets.set(id, target);
+      this.#deltas.set(id, { from: s, added: new Set(), removed: new Set() });
     }
-    for (const m of removed) target.members.delete(m);
-    for (const m of added) target.members.add(m);
+    const delta = this.#deltas.get(id);
+    for (const m of removed) {
+      if (target.members.delete(m) && delta !== undefined) trackMember(delta, m, false);
+    }
+    for (const m of added) {
+      if (target.members.has(m)) continue;
+      target.members.add(m);
+      if (delta !== undefined) trackMember(delta, m, true);
+    }
   }
 
   deleteIPSet(id: string): void {
@@ -127,6 +158,7 @@ export class RenderState {
     this.#write("ipSets");
     this.#ipSets.delete(id);
     this.#sharedMembers.delete(id);
+    this.#deltas.delete(id);
   }
 
   setPolicy(id: string, policy: Policy | undefined): void {
@@ -203,6 +235,11 @@ export class RenderState {
       this.#shared.add(s);
     }
     this.#sharedMembers = new Set(this.#ipSets.keys());
+    const ipSetChanges = new Map<string, IPSetChange>();
+    for (const [id, d] of this.#deltas) {
+      ipSetChanges.set(id, { from: d.from, added: [...d.added], removed: [...d.removed] });
+    }
+    this.#deltas = new Map();
     const input: RenderInput = {
       config: this.#config,
       ipSets: this.#ipSets as ReadonlyMap<string, RenderIPSet>,
@@ -214,6 +251,7 @@ export class RenderState {
       hostIPs: this.#hostIPs,
       allHostsNets: this.#allHostsNets,
       vxlanHostNets: this.#vxlanHostNets,
+      ipSetChanges,
     };
     this.#snapshot = { version: this.#version, input };
     return input;

@@ -56,6 +56,17 @@ export interface NftMap {
   readonly elements: ReadonlyMap<string, string>;
 }
 
+/**
+ * How a set differs from `from`, the object an earlier rendering of the same table held for it:
+ * `from.elements` without `removed`, plus `added` (exact: every removed element was in `from`,
+ * no added one was).
+ */
+export interface NftSetChange {
+  readonly from: NftSet;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 /** One table's whole content. */
 export interface NftTable {
   readonly family: NftFamily;
@@ -64,6 +75,11 @@ export interface NftTable {
   readonly chains: ReadonlyMap<string, NftChain>;
   readonly sets: ReadonlyMap<string, NftSet>;
   readonly maps: ReadonlyMap<string, NftMap>;
+  /**
+   * Optional, by set name: sets an incremental renderer patched from its previous rendering; a
+   * reconciler that still knows `from` may apply the change instead of comparing whole sets.
+   */
+  readonly setChanges?: ReadonlyMap<string, NftSetChange>;
 }
 
 /** The table name upstream uses in both families. */

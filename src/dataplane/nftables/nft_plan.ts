@@ -121,6 +121,11 @@ class Planner {
     for (const [name, want] of desired.sets) {
       const have = current.get(name);
       if (have === want) continue; // the same state object: nothing changed
+      const change = desired.setChanges?.get(name);
+      if (have !== undefined && change?.from === have) {
+        this.#changeElements(name, change.removed, change.added); // patched from what is there
+        continue;
+      }
       if (have === undefined) {
         const s = table.sets.get(name)!;
         const flags = s.flags.length === 0 ? "" : ` flags ${s.flags.join(",")};`;

@@ -16,6 +16,7 @@ import {
   type NftChain,
   type NftMap,
   type NftSet,
+  type NftSetChange,
   type NftTable,
 } from "./nft_model.ts";
 import { LayerCache, renderLayer } from "./render_layers.ts";
@@ -110,8 +111,18 @@ export function renderTable(
     }
   }
   const sets = new Map<string, NftSet>();
+  const setChanges = new Map<string, NftSetChange>();
   for (const s of ruleset.ipSets) {
-    sets.set(nftSetName(version, s.id), memo.sets.get(s, () => toNftSet(s, version)));
+    const name = nftSetName(version, s.id);
+    sets.set(
+      name,
+      memo.sets.get(s, () => {
+        const patched = patchedSet(memo, s);
+        if (patched === undefined) return toNftSet(s, version);
+        setChanges.set(name, patched.change);
+        return patched.set;
+      }),
+    );
   }
   for (const [id, port] of referenced) {
     const name = nftSetName(version, id);
@@ -121,7 +132,37 @@ export function renderTable(
     sets.set(name, memo.emptySets.get(`${id}\0${type}`, empty));
   }
   memo.nextGeneration();
-  return { family: version === 4 ? "ip" : "ip6", name: CALICO_TABLE, chains, sets, maps };
+  const family = version === 4 ? "ip" : "ip6";
+  return setChanges.size === 0
+    ? { family, name: CALICO_TABLE, chains, sets, maps }
+    : { family, name: CALICO_TABLE, chains, sets, maps, setChanges };
+}
+
+/**
+ * The nft set of a family set that the rules memo patched from its predecessor, patched the same
+ * way from the predecessor's nft set (element `i` renders member `i`), with the change.
+ */
+function patchedSet(
+  memo: TableMemo,
+  s: RulesetIPSet,
+): { set: NftSet; change: NftSetChange } | undefined {
+  const patch = memo.rules.ipSets.patchOf(s);
+  const from = patch === undefined ? undefined : memo.sets.peek(patch.from);
+  if (patch === undefined || from === undefined) return undefined;
+  const elements = from.elements.slice();
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const op of patch.ops) {
+    if (op.insert === undefined) {
+      removed.push(elements[op.at]!);
+      elements.splice(op.at, 1);
+    } else {
+      const e = nftElement(s.type, op.insert);
+      added.push(e);
+      elements.splice(op.at, 0, e);
+    }
+  }
+  return { set: { ...from, elements }, change: { from, added, removed } };
 }
 
 /** Renders the whole desired state of our nftables tables. Pure and deterministic. */

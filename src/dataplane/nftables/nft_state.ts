@@ -12,7 +12,15 @@ import {
   normaliseMapKey,
   normaliseVerdict,
 } from "./nft_elements.ts";
-import type { NftBaseChain, NftChain, NftMap, NftRule, NftSet, NftTable } from "./nft_model.ts";
+import type {
+  NftBaseChain,
+  NftChain,
+  NftMap,
+  NftRule,
+  NftSet,
+  NftSetChange,
+  NftTable,
+} from "./nft_model.ts";
 
 export { dropCoveredPrefixes, normaliseElement, normaliseMapKey, normaliseVerdict };
 
@@ -36,11 +44,20 @@ export interface MapState {
   readonly elements: ReadonlyMap<string, string>;
 }
 
+/** How a set's state was made from an earlier one: exact, in normalised elements. */
+export interface SetStateChange {
+  readonly from: SetState;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 /** A table's content as the reconciler compares it. */
 export interface TableState {
   readonly chains: ReadonlyMap<string, ChainState>;
   readonly sets: ReadonlyMap<string, SetState>;
   readonly maps: ReadonlyMap<string, MapState>;
+  /** Optional, by set name: sets patched from an earlier state (the planner may use it). */
+  readonly setChanges?: ReadonlyMap<string, SetStateChange>;
 }
 
 /** The comment a rule carries in the kernel: `cali:<hash>;` plus its text, if any. */
@@ -68,24 +85,52 @@ function desiredChain(c: NftChain): ChainState {
 }
 
 /**
- * A set's state; `before` (element -> normalised, from an earlier version of the same set) saves
- * normalising the elements that stayed, and `seen` collects this version's for the next one.
+ * A set's state, and whether a change can patch it (every element normalises to a distinct one,
+ * and in an interval set none is a prefix, so none covers another); `before` (element ->
+ * normalised, of an earlier version of the set) saves normalising the elements that stayed, and
+ * `seen` collects this version's for the next one.
  */
 function desiredSet(
   s: NftSet,
   before: ReadonlyMap<string, string> | undefined,
   seen: Map<string, string>,
-): SetState {
+): { state: SetState; patchable: boolean } {
   const normalised = new Set<string>();
   for (const e of s.elements) {
     const n = before?.get(e) ?? normaliseElement(e);
     seen.set(e, n);
     normalised.add(n);
   }
-  const elements = s.flags.includes("interval")
-    ? new Set(dropCoveredPrefixes([...normalised]))
-    : normalised;
-  return { spec: setSpec(s.type, s.flags), elements };
+  const injective = normalised.size === s.elements.length;
+  const spec = setSpec(s.type, s.flags);
+  if (!s.flags.includes("interval")) {
+    return { state: { spec, elements: normalised }, patchable: injective };
+  }
+  // Bare addresses cover nothing: nothing to drop, and a change of bare addresses keeps it so.
+  const bare = ![...normalised].some((e) => e.includes("/"));
+  const elements = bare ? normalised : new Set(dropCoveredPrefixes([...normalised]));
+  return { state: { spec, elements }, patchable: injective && bare };
+}
+
+/** `prev` with `change` applied, or undefined when it does not apply exactly. */
+function patchedSet(
+  s: NftSet,
+  prev: SetState,
+  change: NftSetChange,
+): { state: SetState; change: SetStateChange } | undefined {
+  if (setSpec(s.type, s.flags) !== prev.spec) return undefined;
+  const added = change.added.map(normaliseElement);
+  const removed = change.removed.map(normaliseElement);
+  if (s.flags.includes("interval") && added.some((e) => e.includes("/"))) return undefined;
+  const elements = new Set(prev.elements);
+  for (const r of removed) if (!elements.delete(r)) return undefined;
+  for (const a of added) {
+    if (elements.has(a)) return undefined;
+    elements.add(a);
+  }
+  if (elements.size !== s.elements.length) return undefined;
+  const state = { spec: prev.spec, elements };
+  return { state, change: { from: prev, added, removed } };
 }
 
 function desiredMap(m: NftMap): MapState {
@@ -105,28 +150,55 @@ export class NftStateCache {
   readonly #maps = new WeakMap<NftMap, MapState>();
   /** Per set name: element -> normalised element, of the last version of that set seen. */
   #normalised = new Map<string, ReadonlyMap<string, string>>();
+  /** Normalisations made by the running `stateOf` call, by set name. */
+  readonly #seen = new Map<string, ReadonlyMap<string, string>>();
+  /** Set states a change may patch (see `desiredSet`). */
+  readonly #patchable = new WeakSet<SetState>();
+  /** How a set state was patched from the one before it (one step back only). */
+  readonly #changes = new WeakMap<SetState, SetStateChange>();
 
   /** The state a table is in once `table` has been applied. */
   stateOf(table: NftTable): TableState {
     const chains = new Map<string, ChainState>();
     for (const [name, c] of table.chains) chains.set(name, cached(this.#chains, c, desiredChain));
     const sets = new Map<string, SetState>();
+    const setChanges = new Map<string, SetStateChange>();
     const normalised = new Map<string, ReadonlyMap<string, string>>();
     for (const [name, s] of table.sets) {
-      let state = this.#sets.get(s);
-      let seen = this.#normalised.get(name);
-      if (state === undefined || seen === undefined) {
-        const next = new Map<string, string>();
-        this.#sets.set(s, state = desiredSet(s, seen, next));
-        seen = next;
-      }
-      normalised.set(name, seen);
+      const state = this.#sets.get(s) ?? this.#setState(name, s, table.setChanges?.get(name));
+      const seen = this.#normalised.get(name);
+      if (seen !== undefined) normalised.set(name, seen);
+      const change = this.#changes.get(state);
+      if (change !== undefined) setChanges.set(name, change);
       sets.set(name, state);
     }
+    for (const [name, seen] of this.#seen) normalised.set(name, seen);
+    this.#seen.clear();
     this.#normalised = normalised;
     const maps = new Map<string, MapState>();
     for (const [name, m] of table.maps) maps.set(name, cached(this.#maps, m, desiredMap));
-    return { chains, sets, maps };
+    return setChanges.size === 0 ? { chains, sets, maps } : { chains, sets, maps, setChanges };
+  }
+
+  /** The state of a set object not seen before: patched from its predecessor, or built. */
+  #setState(name: string, s: NftSet, change: NftSetChange | undefined): SetState {
+    const prev = change === undefined ? undefined : this.#sets.get(change.from);
+    const patched = prev === undefined || !this.#patchable.has(prev)
+      ? undefined
+      : patchedSet(s, prev, change!);
+    if (patched !== undefined) {
+      this.#sets.set(s, patched.state);
+      this.#patchable.add(patched.state);
+      this.#changes.delete(prev!);
+      this.#changes.set(patched.state, patched.change);
+      return patched.state;
+    }
+    const seen = new Map<string, string>();
+    const built = desiredSet(s, this.#normalised.get(name), seen);
+    this.#seen.set(name, seen);
+    this.#sets.set(s, built.state);
+    if (built.patchable) this.#patchable.add(built.state);
+    return built.state;
   }
 }
 

@@ -22,6 +22,11 @@ export class GenerationCache<K, V> {
     return value;
   }
 
+  /** The value under `key` from this or the previous render, without keeping it. */
+  peek(key: K): V | undefined {
+    return this.#current.get(key) ?? this.#previous.get(key);
+  }
+
   /** Ends a render: entries it did not use are dropped. */
   nextGeneration(): void {
     this.#previous = this.#current;

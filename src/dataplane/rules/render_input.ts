@@ -76,6 +76,16 @@ export interface RenderIPSet {
   readonly members: ReadonlySet<string>;
 }
 
+/**
+ * How an IP set differs from the object an earlier input held for it: `from`'s members without
+ * `removed`, plus `added` (exact: every removed member was in `from`, no added one was).
+ */
+export interface IPSetChange {
+  readonly from: RenderIPSet;
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
 /** One active profile's rules. */
 export interface RenderProfile {
   readonly inboundRules: readonly Rule[];
@@ -110,6 +120,12 @@ export interface RenderInput {
   readonly allHostsNets: readonly string[];
   /** Every VTEP's parent-device address (both families): `all-vxlan-net` (VXLAN). */
   readonly vxlanHostNets: readonly string[];
+  /**
+   * Optional, by calc id: how IP sets changed by member deltas since the previous input of the
+   * same source. A renderer that still holds what it built from `from` may patch it instead of
+   * rebuilding the set; without this field (or its entry) it rebuilds.
+   */
+  readonly ipSetChanges?: ReadonlyMap<string, IPSetChange>;
 }
 
 /** The id string of a workload endpoint: `orchestrator/workload/endpoint`. */

@@ -36,7 +36,7 @@ import {
 import type { RenderProfile, RulesConfig } from "./render_input.ts";
 import { type RulesContext, rulesContext } from "./rules_context.ts";
 import type { Chain, IPVersion } from "./rule_model.ts";
-import { IPSetCache } from "./ruleset_ipsets.ts";
+import { IPSetCache } from "./ip_set_cache.ts";
 import { staticFilter } from "./static_filter.ts";
 import { type StaticLayer, staticMangle, staticNat, staticRaw } from "./static_other.ts";
 

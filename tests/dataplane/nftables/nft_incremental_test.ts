@@ -4,129 +4,28 @@ import { NftRenderer, renderTables } from "../../../src/dataplane/nftables/nft_r
 import type { NftTable } from "../../../src/dataplane/nftables/nft_model.ts";
 import { renderTableText } from "../../../src/dataplane/nftables/render_script.ts";
 import { RenderState } from "../../../src/dataplane/linux/render_state.ts";
-import type { RenderHostEndpoint } from "../../../src/dataplane/rules/render_input.ts";
-import type { PolicyID } from "../../../src/proto/messages.ts";
-import type { Rule } from "../../../src/proto/rule.ts";
-import { DEFAULT_CONFIG, hep, policy, pool, protoRule, tier, wep } from "../rules/fixtures.ts";
+import { DEFAULT_CONFIG, policy, protoRule, tier, wep } from "../rules/fixtures.ts";
+import { policyId, stepArb } from "./render_steps.ts";
 
-const POLICIES = ["a", "b", "c", "d"];
-const policyId = (name: string): PolicyID => ({ kind: "GlobalNetworkPolicy", namespace: "", name });
-const MEMBERS = [
-  "10.0.0.1",
-  "10.0.0.2/32",
-  "10.0.0.0/24",
-  "10.1.0.0/16",
-  "192.168.7.7",
-  "fd00::1",
-  "fd00::/64",
-];
-const PORT_MEMBERS = ["10.0.0.1,tcp:80", "10.0.0.2,udp:53", "fd00::1,tcp:8080"];
-
-const ruleArb: fc.Arbitrary<Rule> = fc.record({
-  action: fc.constantFrom("allow", "deny", "next-tier"),
-  src: fc.subarray(["s:x", "s:y", "s:gone"]),
-  port: fc.subarray(["n:p"]),
-  net: fc.subarray(["10.9.0.0/16", "fd09::/64"]),
-}).map((r) =>
-  protoRule(r.action as Rule["action"], {
-    srcIPSetIds: r.src,
-    srcNet: r.net,
-    ...(r.port.length > 0 ? { protocol: "tcp", dstNamedPortIPSetIds: r.port } : {}),
-  })
-);
-
-const tiersArb = fc.array(
-  fc.record({ ingress: fc.subarray(POLICIES), egress: fc.subarray(POLICIES), pass: fc.boolean() })
-    .map((t) =>
-      tier("default", t.ingress.map(policyId), t.egress.map(policyId), t.pass ? "Pass" : "")
-    ),
-  { maxLength: 2 },
-);
-
-/** One change to the render state, as the managers make them. */
-type Step = (s: RenderState) => void;
-
-const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({
-    name: fc.constantFrom(...POLICIES),
-    inbound: fc.array(ruleArb, { maxLength: 2 }),
-    sel: fc.constantFrom("all()", "a == 'b'"),
-    remove: fc.boolean(),
-  }).map((p): Step => (s) =>
-    s.setPolicy(
-      `GlobalNetworkPolicy/${p.name}`,
-      p.remove ? undefined : policy({ inboundRules: p.inbound, originalSelector: p.sel }),
-    )
-  ),
-  fc.record({ id: fc.constantFrom("kns.a", "kns.b"), rules: fc.array(ruleArb, { maxLength: 2 }) })
-    .map((p): Step => (s) => s.setProfile(p.id, { inboundRules: p.rules, outboundRules: [] })),
-  fc.record({
-    i: fc.integer({ min: 0, max: 3 }),
-    iface: fc.constantFrom("cali1", "cali2", "cali3"),
-    tiers: tiersArb,
-    profiles: fc.subarray(["kns.a", "kns.b"]),
-    up: fc.boolean(),
-    spoof: fc.subarray(["10.5.0.0/24", "fd05::/64"]),
-    remove: fc.boolean(),
-  }).map((w): Step => (s) =>
-    s.setWorkloadEndpoint(
-      `k8s/w${w.i}/eth0`,
-      w.remove ? undefined : wep(w.iface, {
-        tiers: w.tiers,
-        profileIds: w.profiles,
-        state: w.up ? "active" : "down",
-        allowSpoofedSourcePrefixes: w.spoof,
-      }),
-    )
-  ),
-  fc.array(
-    fc.record({ iface: fc.constantFrom("eth0", "eth1", "*"), tiers: tiersArb, raw: tiersArb }),
-    { maxLength: 2 },
-  ).map((hs): Step => (s) =>
-    s.setHostEndpoints(
-      new Map<string, RenderHostEndpoint>(
-        hs.map((h, i) => [`hep${i}`, hep(h.iface, { tiers: h.tiers, untrackedTiers: h.raw })]),
-      ),
-    )
-  ),
-  // One endpoint (by expected IPs) on two interfaces, as the resolver hands it out.
-  fc.record({ tiers: tiersArb, swap: fc.boolean() }).map((h): Step => (s) => {
-    const endpoint = hep("", { tiers: h.tiers }).endpoint;
-    const [a, b] = h.swap ? ["eth1", "eth0"] : ["eth0", "eth1"];
-    s.setHostEndpoints(
-      new Map([["ips", { endpoint, interfaceName: a }], ["ips/b", { endpoint, interfaceName: b }]]),
-    );
-  }),
-  fc.record({ id: fc.constantFrom("s:x", "s:y"), members: fc.subarray(MEMBERS) })
-    .map((x): Step => (s) => s.setIPSet(x.id, "net", x.members)),
-  fc.record({ members: fc.subarray(PORT_MEMBERS) })
-    .map((x): Step => (s) => s.setIPSet("n:p", "ip-and-port", x.members)),
-  fc.record({
-    id: fc.constantFrom("s:x", "s:y", "n:p"),
-    added: fc.subarray(MEMBERS),
-    removed: fc.subarray(MEMBERS),
-  }).map((x): Step => (s) => s.updateIPSet(x.id, x.added, x.removed)),
-  fc.constantFrom("s:x", "s:y", "n:p").map((id): Step => (s) => s.deleteIPSet(id)),
-  fc.record({ cidr: fc.constantFrom("10.65.0.0/16", "fd00:65::/64"), masq: fc.boolean() })
-    .map((p): Step => (s) => s.setIPPool(p.cidr, pool(p.cidr, p.masq))),
-  fc.subarray(["192.168.1.10", "192.168.1.11", "fd00::10"])
-    .map((ips): Step => (s) => s.setHostIPs(ips)),
-  fc.subarray(["192.168.1.0/24", "192.168.2.2"]).map((n): Step => (s) => s.setAllHostsNets(n)),
-  fc.record({ ipv6: fc.boolean(), ipip: fc.boolean(), exclusions: fc.boolean() })
-    .map((c): Step => (s) =>
-      s.setConfig({
-        ...DEFAULT_CONFIG,
-        ipv6Enabled: c.ipv6,
-        ipipEnabled: c.ipip,
-        natOutgoingExclusions: c.exclusions ? "IPPoolsAndHostIPs" : "IPPoolsOnly",
-      })
-    ),
-);
-
-function sameTable(incremental: NftTable | undefined, full: NftTable | undefined): void {
-  deepEqual(incremental, full);
-  if (incremental !== undefined && full !== undefined) {
-    equal(renderTableText(incremental), renderTableText(full));
+/** Equal content and text; each set change turns the previous table's set into this one's. */
+function sameTable(
+  incremental: NftTable | undefined,
+  full: NftTable | undefined,
+  previous: NftTable | undefined,
+): void {
+  if (incremental === undefined || full === undefined) return equal(incremental, full);
+  const { setChanges, ...content } = incremental;
+  deepEqual(content, full);
+  equal(renderTableText(incremental), renderTableText(full));
+  for (const [name, change] of setChanges ?? []) {
+    equal(change.from, previous?.sets.get(name), `${name} changes the previous table's set`);
+    const elements = new Set(change.from.elements);
+    for (const e of change.removed) equal(elements.delete(e), true, `${name}: ${e} was there`);
+    for (const e of change.added) {
+      equal(elements.has(e), false, `${name}: ${e} was not there`);
+      elements.add(e);
+    }
+    deepEqual([...elements].sort(), [...incremental.sets.get(name)!.elements].sort());
   }
 }
 
@@ -135,13 +34,15 @@ Deno.test("NftRenderer equals renderTables after every step of random change seq
     fc.property(fc.array(stepArb, { minLength: 1, maxLength: 25 }), (steps) => {
       const state = new RenderState({ ...DEFAULT_CONFIG, ipv6Enabled: true });
       const renderer = new NftRenderer();
+      let previous: ReturnType<NftRenderer["render"]> | undefined;
       for (const step of steps) {
         step(state);
         const input = state.snapshot();
         const incremental = renderer.render(input);
         const full = renderTables(input);
-        sameTable(incremental.ip, full.ip);
-        sameTable(incremental.ip6, full.ip6);
+        sameTable(incremental.ip, full.ip, previous?.ip);
+        sameTable(incremental.ip6, full.ip6, previous?.ip6);
+        previous = incremental;
       }
     }),
     { numRuns: 150 },
@@ -179,4 +80,32 @@ Deno.test("NftRenderer hands back the same chain and set objects for what did no
   notEqual(after.chains.get("filter-cali-tw-cali2"), before.chains.get("filter-cali-tw-cali2"));
   equal(after.sets.get("cali40s-x"), before.sets.get("cali40s-x"));
   deepEqual(after.sets.get("cali40s-y")?.elements, ["10.0.0.2/32", "10.0.0.3/32"]);
+});
+
+Deno.test("NftRenderer patches a set changed by member deltas and says how it changed", () => {
+  const state = new RenderState({ ...DEFAULT_CONFIG, ipv6Enabled: true });
+  const hosts = Array.from({ length: 300 }, (_, i) => `10.0.${i >> 8}.${i & 255}/32`);
+  state.setIPSet("s:x", "net", hosts);
+  state.setIPSet("n:p", "ip-and-port", ["10.0.0.1,tcp:80", "fd00::1,tcp:80"]);
+  const renderer = new NftRenderer();
+  const before = renderer.render(state.snapshot());
+  state.updateIPSet("s:x", ["10.0.9.9/32", "fd00::9/128"], ["10.0.0.7/32", "10.0.0.8/32"]);
+  state.updateIPSet("s:x", ["10.0.0.8/32"], []);
+  state.updateIPSet("n:p", ["10.0.0.2,udp:53"], ["10.0.0.1,tcp:80"]);
+  const after = renderer.render(state.snapshot());
+  const full = renderTables(state.snapshot());
+  sameTable(after.ip, full.ip, before.ip);
+  sameTable(after.ip6, full.ip6, before.ip6);
+  deepEqual(after.ip.setChanges?.get("cali40s-x"), {
+    from: before.ip.sets.get("cali40s-x"),
+    added: ["10.0.9.9/32"],
+    removed: ["10.0.0.7/32"],
+  });
+  deepEqual(after.ip.setChanges?.get("cali40n-p"), {
+    from: before.ip.sets.get("cali40n-p"),
+    added: ["10.0.0.2 . udp . 53"],
+    removed: ["10.0.0.1 . tcp . 80"],
+  });
+  equal(after.ip6!.sets.get("cali60n-p"), before.ip6!.sets.get("cali60n-p"), "no IPv6 change");
+  equal(after.ip6!.setChanges?.has("cali60s-x"), undefined, "the IPv6 set is rebuilt, not patched");
 });
