@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { deepEqual } from "../lib/deep_equal.ts";
 import { formatIP, type IPFamily, parseCIDR } from "../lib/ip.ts";
+import { normaliseMAC } from "../model/convert_node.ts";
 import type { KVUpdate } from "../model/kv.ts";
 import type { VXLANTunnelEndpointUpdate } from "../proto/messages.ts";
 import { addressOf, asNode, type NodeHostAddresses, nodeHostAddresses } from "./host_addresses.ts";
@@ -37,8 +38,6 @@ const CONFIG_FIELD: Readonly<Record<string, keyof TunnelConfig>> = {
   VXLANTunnelMACAddrV6: "macV6",
 };
 
-const MAC = /^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(\1[0-9a-fA-F]{2}){4}$/;
-
 /**
  * The MAC upstream derives for a node's VTEP: 0x66 (`f`) then the first five bytes of
  * SHA-1(node name), with `-v6` appended to the name for IPv6.
@@ -49,10 +48,9 @@ export function deriveVTEPMAC(node: string, family: IPFamily): string {
   return [0x66, ...sha.subarray(0, 5)].map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
-/** A configured MAC in canonical form (lower case, colons), or undefined if it is not one. */
-function canonicalMAC(mac: string | undefined): string | undefined {
-  if (mac === undefined || !MAC.test(mac.trim())) return undefined;
-  return mac.trim().toLowerCase().replaceAll("-", ":");
+/** A configured MAC in canonical form (the model's `normaliseMAC`), or undefined. */
+function configuredMAC(mac: string | undefined): string | undefined {
+  return mac === undefined ? undefined : normaliseMAC(mac.trim());
 }
 
 function tunnelIP(text: string | undefined, family: IPFamily): string | undefined {
@@ -127,7 +125,7 @@ export class VXLANResolver {
     const addr = tunnelIP(family === 4 ? cfg.v4Addr : cfg.v6Addr, family);
     const parent = addressOf(addrs, family)?.ip;
     if (addr === undefined || parent === undefined) return undefined;
-    const mac = canonicalMAC(family === 4 ? cfg.mac : cfg.macV6) ?? deriveVTEPMAC(node, family);
+    const mac = configuredMAC(family === 4 ? cfg.mac : cfg.macV6) ?? deriveVTEPMAC(node, family);
     return { addr, parent, mac };
   }
 }
