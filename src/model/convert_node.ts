@@ -11,6 +11,7 @@ import { kv, type KVUpdate } from "./kv.ts";
 import type { Node } from "./v3_resources.ts";
 import type { Wireguard } from "./values.ts";
 import { type ConversionResult, opt, revisionOf } from "./convert_result.ts";
+import { isMAC } from "./validate_net.ts";
 
 /** The per-host config parameters a Node sets, in emission order. */
 export const NODE_HOST_CONFIG_NAMES = [
@@ -21,16 +22,14 @@ export const NODE_HOST_CONFIG_NAMES = [
   "VXLANTunnelMACAddrV6",
 ] as const;
 
-const MAC_SEPARATED = /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$/;
-const MAC_DOTTED = /^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$/;
-
-/** A 6-byte MAC (`aa:bb:..`, `aa-bb-..` or `aabb.ccdd.eeff`) as lower-case colon form. */
+/**
+ * A MAC as lower-case colon form: `net.ParseMAC`'s forms (`aa:bb:..`, `aa-bb-..`, `aabb.ccdd.eeff`,
+ * see `isMAC`) of exactly 6 octets; undefined for anything else.
+ */
 export function normaliseMAC(s: string): string | undefined {
-  let hex: string;
-  if (MAC_SEPARATED.test(s)) hex = s.replace(/[:-]/g, "");
-  else if (MAC_DOTTED.test(s)) hex = s.replaceAll(".", "");
-  else return undefined;
-  return hex.toLowerCase().match(/../g)!.join(":");
+  if (!isMAC(s)) return undefined;
+  const hex = s.replace(/[:.-]/g, "").toLowerCase();
+  return hex.length === 12 ? hex.match(/../g)!.join(":") : undefined;
 }
 
 function ipOf(s: string | undefined, family: 4 | 6): string | undefined {

@@ -165,3 +165,9 @@ Deno.test("nodeHostIPs treats a present but entirely empty BGP spec as no node",
     {},
   );
 });
+
+Deno.test("normaliseMAC rejects mixed separators and lengths other than 6 octets, as isMAC does", () => {
+  equal(normaliseMAC("aa:bb-cc:dd-ee:ff"), undefined);
+  equal(normaliseMAC("aa:bb:cc:dd:ee:ff:00:11"), undefined);
+  equal(normaliseMAC("AA:BB:CC:DD:EE:0F"), "aa:bb:cc:dd:ee:0f");
+});
