@@ -18,6 +18,7 @@ import {
   type Node,
   parseAllDocuments,
 } from "yaml";
+import { isJsonObject } from "../model/json_reader.ts";
 import type { ParseError } from "./syncer.ts";
 
 /** Where a raw document sits in its file. */
@@ -63,8 +64,8 @@ export function describeLocation(loc: DocumentLocation): string {
 
 /** Whether a value is a list wrapper: an object whose `kind` is `List` or `<X>List`. */
 function isListObject(value: unknown): value is { readonly items?: unknown } {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const kind = (value as { kind?: unknown }).kind;
+  if (!isJsonObject(value)) return false;
+  const kind = value["kind"];
   return typeof kind === "string" && kind.endsWith("List");
 }
 

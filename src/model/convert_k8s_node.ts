@@ -10,6 +10,7 @@ import type { Node, NodeAddress, NodeBGPSpec, NodeSpec, NodeStatus } from "./v3_
 import { opt } from "./convert_result.ts";
 import { ORCHESTRATOR_K8S } from "./convert_names.ts";
 import { normaliseMAC } from "./convert_node.ts";
+import { isJsonObject } from "./json_reader.ts";
 
 /** The annotations a Kubernetes Node carries Calico data in. */
 export const NODE_ANNOTATIONS = {
@@ -87,7 +88,7 @@ class AnnotationReader {
     if (v === undefined) return {};
     try {
       const parsed: unknown = JSON.parse(v);
-      const ok = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) &&
+      const ok = isJsonObject(parsed) &&
         Object.values(parsed).every((x) => typeof x === "string");
       if (ok) return parsed as Record<string, string>;
     } catch { /* reported below */ }
