@@ -11,7 +11,13 @@
 import type { KVUpdate } from "../model/kv.ts";
 import { keyPath } from "../model/keys.ts";
 import type { ParseError } from "./syncer.ts";
-import { describeIdentity, identityKey, type ResourceIdentity } from "./resource_identity.ts";
+import {
+  CONFLICT_RESOLVED_KINDS,
+  describeOwner,
+  identityKey,
+  problemOf,
+  type ResourceIdentity,
+} from "./resource_identity.ts";
 
 /** One document after conversion, in load order. */
 export interface ConvertedDocument {
@@ -32,20 +38,6 @@ export interface DesiredState {
   readonly problems: readonly ParseError[];
 }
 
-/** Key kinds whose key depends on the value, so different v3 objects may collide. */
-const CONFLICT_RESOLVED: ReadonlySet<string> = new Set(["IPPool", "HostEndpoint", "NetworkSet"]);
-
-function subject(doc: ConvertedDocument): string {
-  return doc.identity === undefined ? "the resource" : describeIdentity(doc.identity);
-}
-
-function problemFor(doc: ConvertedDocument, message: string): ParseError {
-  const id = doc.identity;
-  if (id === undefined) return { source: doc.source, message };
-  const ns = id.namespace === "" ? {} : { namespace: id.namespace };
-  return { source: doc.source, kind: id.kind, name: id.name, ...ns, message };
-}
-
 /** The documents that survive de-duplication, in load order. */
 function dropDuplicates(
   docs: readonly ConvertedDocument[],
@@ -58,9 +50,9 @@ function dropDuplicates(
     const earlier = latest.get(key);
     const prev = earlier === undefined ? undefined : docs[earlier];
     if (prev !== undefined && !prev.builtIn) {
-      problems.push(problemFor(
+      problems.push(problemOf(
         prev,
-        `${subject(prev)} in ${prev.where} is defined again in ${doc.where}; the later ` +
+        `${describeOwner(prev)} in ${prev.where} is defined again in ${doc.where}; the later ` +
           `definition is used`,
       ));
     }
@@ -78,22 +70,24 @@ interface Owned {
 
 /** Which of two contributions to one key wins; `incoming` is the later document. */
 function resolve(path: string, held: Owned, incoming: Owned, problems: ParseError[]): Owned {
-  if (CONFLICT_RESOLVED.has(incoming.update.key.kind)) {
+  if (CONFLICT_RESOLVED_KINDS.has(incoming.update.key.kind)) {
     const heldName = held.owner.identity?.name ?? "";
     const newName = incoming.owner.identity?.name ?? "";
     const [win, lose] = newName < heldName ? [incoming, held] : [held, incoming];
-    problems.push(problemFor(
+    problems.push(problemOf(
       lose.owner,
-      `${subject(lose.owner)} in ${lose.owner.where} maps to the same key "${path}" as ` +
-        `${subject(win.owner)}; "${win.owner.identity?.name ?? ""}" is used because its name ` +
+      `${describeOwner(lose.owner)} in ${lose.owner.where} maps to the same key "${path}" as ` +
+        `${describeOwner(win.owner)}; "${
+          win.owner.identity?.name ?? ""
+        }" is used because its name ` +
         `sorts first`,
     ));
     return win;
   }
-  problems.push(problemFor(
+  problems.push(problemOf(
     held.owner,
-    `Key "${path}" is set by both ${subject(held.owner)} in ${held.owner.where} and ` +
-      `${subject(incoming.owner)} in ${incoming.owner.where}; the later document is used`,
+    `Key "${path}" is set by both ${describeOwner(held.owner)} in ${held.owner.where} and ` +
+      `${describeOwner(incoming.owner)} in ${incoming.owner.where}; the later document is used`,
   ));
   return incoming;
 }

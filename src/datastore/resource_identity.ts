@@ -14,6 +14,7 @@
 import { lookupKind } from "../model/json_kinds.ts";
 import { isJsonObject } from "../model/json_reader.ts";
 import { describeResource } from "../model/resource_error.ts";
+import type { ParseError } from "./syncer.ts";
 
 /** Who a document says it is. */
 export interface ResourceIdentity {
@@ -62,4 +63,34 @@ export function identityKey(id: ResourceIdentity): string {
 /** `IPPool "pool-a"` or `Pod "frontend/web-1"`. */
 export function describeIdentity(id: ResourceIdentity): string {
   return describeResource({ kind: id.kind, name: id.name, namespace: id.namespace || undefined });
+}
+
+/**
+ * Key kinds whose key depends on the value (IP pool CIDR, host endpoint node, network set), so
+ * different v3 objects may collide on one key: the alphabetically-first v3 name wins, as
+ * upstream's conflict-resolving processors have it.
+ */
+export const CONFLICT_RESOLVED_KINDS: ReadonlySet<string> = new Set([
+  "IPPool",
+  "HostEndpoint",
+  "NetworkSet",
+]);
+
+/** Something stored or loaded: where it came from and, when readable, who it says it is. */
+export interface Owner {
+  readonly source: string;
+  readonly identity?: ResourceIdentity | undefined;
+}
+
+/** `IPPool "pool-a"`, or "the resource" when the identity is unknown. */
+export function describeOwner(owner: Owner): string {
+  return owner.identity === undefined ? "the resource" : describeIdentity(owner.identity);
+}
+
+/** A problem about `owner`, with its identity's kind, namespace and name when known. */
+export function problemOf(owner: Owner, message: string): ParseError {
+  const id = owner.identity;
+  if (id === undefined) return { source: owner.source, message };
+  const ns = id.namespace === "" ? {} : { namespace: id.namespace };
+  return { source: owner.source, kind: id.kind, name: id.name, ...ns, message };
 }

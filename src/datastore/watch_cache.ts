@@ -21,9 +21,11 @@ import { keyPath } from "../model/keys.ts";
 import { BUILT_IN_DOCUMENTS } from "./built_ins.ts";
 import type { DocumentConverter } from "./document_converter.ts";
 import {
-  describeIdentity,
+  CONFLICT_RESOLVED_KINDS,
+  describeOwner,
   identityKey,
   identityOf,
+  problemOf,
   type ResourceIdentity,
 } from "./resource_identity.ts";
 import type { ParseError } from "./syncer.ts";
@@ -77,26 +79,12 @@ interface Entry {
   readonly updates: ReadonlyMap<string, KVUpdate>;
 }
 
-/** Key kinds whose key depends on the value: the alphabetically-first v3 name wins. */
-const CONFLICT_RESOLVED: ReadonlySet<string> = new Set(["IPPool", "HostEndpoint", "NetworkSet"]);
-
 const BUILT_IN_PREFIX = "built-in ";
 
 /** Source order: built-ins first, then by source string. */
 function before(a: Entry, b: Entry): boolean {
   if (a.builtIn !== b.builtIn) return a.builtIn;
   return a.source < b.source;
-}
-
-function subject(e: Entry): string {
-  return e.identity === undefined ? "the resource" : describeIdentity(e.identity);
-}
-
-function problemAt(e: Entry, message: string): ParseError {
-  const id = e.identity;
-  if (id === undefined) return { source: e.source, message };
-  const ns = id.namespace === "" ? {} : { namespace: id.namespace };
-  return { source: e.source, kind: id.kind, name: id.name, ...ns, message };
 }
 
 /** Per-transaction record: each touched key path's output before the transaction. */
@@ -230,7 +218,7 @@ export class WatchCache {
     for (const u of conv.updates) {
       if (u.value !== null) updates.set(keyPath(u.key), u);
     }
-    for (const w of conv.warnings) txn.warnings.push(problemAt(entry, w));
+    for (const w of conv.warnings) txn.warnings.push(problemOf(entry, w));
     return entry;
   }
 
@@ -316,7 +304,7 @@ export class WatchCache {
     const first = candidates[0];
     if (first === undefined) return undefined;
     const kind = first.updates.get(path)?.key.kind ?? "";
-    if (!CONFLICT_RESOLVED.has(kind)) return candidates[candidates.length - 1];
+    if (!CONFLICT_RESOLVED_KINDS.has(kind)) return candidates[candidates.length - 1];
     let win = first;
     for (const c of candidates) {
       if ((c.identity?.name ?? "") < (win.identity?.name ?? "")) win = c;
@@ -333,17 +321,17 @@ export class WatchCache {
     const sig = [winner.source, ...losers.map((l) => l.source)].join("\u0000");
     if (this.#conflicts.get(path) === sig) return;
     this.#conflicts.set(path, sig);
-    const byName = CONFLICT_RESOLVED.has(winner.updates.get(path)?.key.kind ?? "");
+    const byName = CONFLICT_RESOLVED_KINDS.has(winner.updates.get(path)?.key.kind ?? "");
     for (const l of losers) {
-      this.#txn!.problems.push(problemAt(
+      this.#txn!.problems.push(problemOf(
         l,
         byName
-          ? `${subject(l)} at "${l.source}" maps to the same key "${path}" as ${
-            subject(winner)
+          ? `${describeOwner(l)} at "${l.source}" maps to the same key "${path}" as ${
+            describeOwner(winner)
           } at "${winner.source}"; "${winner.identity?.name ?? ""}" is used because its ` +
             `name sorts first`
-          : `Key "${path}" is set by both ${subject(l)} at "${l.source}" and ${
-            subject(winner)
+          : `Key "${path}" is set by both ${describeOwner(l)} at "${l.source}" and ${
+            describeOwner(winner)
           } at "${winner.source}"; the one at "${winner.source}" is used`,
       ));
     }
