@@ -49,35 +49,40 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** Read a whole byte stream as text; rejects when `signal` aborts (see `lineChunks`). */
-async function readText(stream: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<string> {
+/**
+ * A text reader of a byte stream that is cancelled when `signal` aborts: under Deno, aborting
+ * undici's fetch does not end a body read already waiting. `detach` stops listening.
+ */
+function abortableReader(
+  stream: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+): { reader: ReadableStreamDefaultReader<string>; detach: () => void } {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   const cancel = () => void reader.cancel().catch(() => {});
   if (signal.aborted) cancel();
   signal.addEventListener("abort", cancel);
+  return { reader, detach: () => signal.removeEventListener("abort", cancel) };
+}
+
+/** Read a whole byte stream as text; rejects when `signal` aborts. */
+async function readText(stream: ReadableStream<Uint8Array>, signal: AbortSignal): Promise<string> {
+  const { reader, detach } = abortableReader(stream, signal);
   const parts: string[] = [];
   try {
     for (let r = await reader.read(); !r.done; r = await reader.read()) parts.push(r.value);
   } finally {
-    signal.removeEventListener("abort", cancel);
+    detach();
   }
   if (signal.aborted) throw new DOMException("The request was aborted", "AbortError");
   return parts.join("");
 }
 
-/**
- * Split a byte stream into lines, yielding the complete lines of each chunk. Ends when `signal`
- * aborts: under Deno, aborting undici's fetch does not end a body read already waiting, so the
- * reader is cancelled here.
- */
+/** Split a byte stream into lines, yielding the complete lines of each chunk; ends on abort. */
 async function* lineChunks(
   stream: ReadableStream<Uint8Array>,
   signal: AbortSignal,
 ): AsyncGenerator<string[]> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  const cancel = () => void reader.cancel().catch(() => {});
-  if (signal.aborted) cancel();
-  signal.addEventListener("abort", cancel);
+  const { reader, detach } = abortableReader(stream, signal);
   let rest = "";
   try {
     while (true) {
@@ -94,7 +99,7 @@ async function* lineChunks(
     }
     if (rest.trim() !== "" && !signal.aborted) yield [rest];
   } finally {
-    signal.removeEventListener("abort", cancel);
+    detach();
     await reader.cancel().catch(() => {});
   }
 }
