@@ -46,9 +46,6 @@ export type SimpleKind =
   | "key-duration-list"
   | "dscp";
 
-/** Every kind. */
-export type ParamKind = ParamType["kind"];
-
 /** An inclusive range of numbers: ports (`N:M`) or routing-table indices (`min-max`). */
 export interface NumRange {
   readonly min: number;
