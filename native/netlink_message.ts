@@ -5,7 +5,7 @@
  * @module
  */
 import { align4, AttrSet, readU32 } from "./netlink_attrs.ts";
-import { NLM_F, NLMSG, NLMSGERR_ATTR, SIZE } from "./netlink_consts.ts";
+import { NLM_F, NLMSGERR_ATTR, SIZE } from "./netlink_consts.ts";
 
 /** One netlink message: its header fields and payload (after the 16-byte header). */
 export interface NlMessage {
