@@ -1,4 +1,5 @@
 /** Temporary network namespaces for root-only tests: create, run a Deno script inside, delete. */
+import { type CmdResult, run, tryExecIn } from "../fv/cmd.ts";
 
 /** Whether this process may create namespaces (root, with `ip` on PATH). */
 export function canUseNetns(): boolean {
@@ -9,47 +10,25 @@ export function canUseNetns(): boolean {
   }
 }
 
-async function ip(args: string[]): Promise<void> {
-  const out = await new Deno.Command("ip", { args, stderr: "piped", stdout: "null" }).output();
-  if (!out.success) {
-    throw new Error(`"ip ${args.join(" ")}" failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
 /** Create namespace `name`, run `fn(name)`, and always delete the namespace. */
 export async function withNetns<T>(name: string, fn: (ns: string) => Promise<T>): Promise<T> {
-  await ip(["netns", "add", name]);
+  await run("ip", ["netns", "add", name]);
   try {
-    await ip(["-n", name, "link", "set", "lo", "up"]);
+    await run("ip", ["-n", name, "link", "set", "lo", "up"]);
     return await fn(name);
   } finally {
-    await ip(["netns", "del", name]);
+    await run("ip", ["netns", "del", name]);
   }
 }
 
-/** The outcome of a command run inside a namespace. */
-export interface NsOutput {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Run `cmd args...` inside namespace `ns`. */
-export async function execIn(ns: string, cmd: string, args: readonly string[]): Promise<NsOutput> {
-  const out = await new Deno.Command("ip", {
-    args: ["netns", "exec", ns, cmd, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+/** Run `cmd args...` inside namespace `ns`; never throws on a non-zero exit. */
+export { tryExecIn as execIn } from "../fv/cmd.ts";
 
 /** Run a Deno script inside namespace `ns` with `-A`. */
 export function denoIn(
   ns: string,
   script: string,
   args: readonly string[] = [],
-): Promise<NsOutput> {
-  return execIn(ns, Deno.execPath(), ["run", "-A", script, ...args]);
+): Promise<CmdResult> {
+  return tryExecIn(ns, Deno.execPath(), ["run", "-A", script, ...args]);
 }
