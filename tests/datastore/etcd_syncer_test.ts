@@ -23,6 +23,7 @@ import { type KVUpdate, updateKeyPath } from "../../src/model/kv.ts";
 import { type EtcdServer, EtcdWriter, startEtcd } from "../tools/etcd_server.ts";
 import { etcdPairs, fileDocuments } from "./etcd_resources.ts";
 import { type SyncEvent, SyncRecorder, view } from "./sync_recorder.ts";
+import { waitUntil } from "../fv/wait.ts";
 
 interface Env {
   readonly server: EtcdServer;
@@ -91,14 +92,6 @@ function values(state: ReadonlyMap<string, KVUpdate>): Record<string, unknown> {
     out[path] = { ...v, metadata };
   }
   return out;
-}
-
-async function waitUntil(what: string, test: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function logged(log: MemoryLog, message: string): LogRecord[] {

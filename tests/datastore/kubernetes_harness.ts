@@ -40,14 +40,7 @@ export interface Harness {
   start(extra?: Partial<KubernetesSyncerOptions>): Promise<KubernetesSyncer>;
 }
 
-/** Poll `test` every few milliseconds until it holds (at most 10 s). */
-export async function waitUntil(what: string, test: () => boolean): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!test()) {
-    if (Date.now() > end) throw new Error(`Timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitUntil } from "../fv/wait.ts";
 
 /** Run `fn` against a fresh fake cluster; the syncer and server are stopped afterwards. */
 export async function withFakeCluster(

@@ -1,5 +1,5 @@
 /**
- * Waiting helpers for the daemon scenarios.
+ * Waiting helpers for the daemon scenarios (and the syncer tests).
  *
  * @module
  */
@@ -7,6 +7,19 @@
 /** Sleep `ms`. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Poll `test` every few milliseconds until it holds; throws naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  test: () => boolean,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);
+    await sleep(5);
+  }
 }
 
 /** Wall-clock milliseconds since the epoch, sub-millisecond (comparable across processes). */
