@@ -5,17 +5,15 @@
  *
  * @module
  */
-import { addrOf } from "../../../native/netlink_codec.ts";
+import { addrOf, familyOf } from "../../../native/netlink_codec.ts";
+import { IFF } from "../../../native/netlink_consts.ts";
 import { formatIP, parseIP } from "../../lib/ip.ts";
 import { detectHostMTU, mtuIfacePattern } from "./mtu_renderer.ts";
 import type { LinkMsg, NetlinkHandle } from "./netlink_handle.ts";
 
-const IFF_UP = 0x1;
-const IFF_RUNNING = 0x40;
-
-/** Whether a link is admin up and running (`IFF_UP` and `IFF_RUNNING`). */
+/** Whether a link is admin up and running (`IFF.UP` and `IFF.RUNNING`). */
 export function isLinkUp(l: LinkMsg): boolean {
-  return (l.flags & IFF_UP) !== 0 && (l.flags & IFF_RUNNING) !== 0;
+  return (l.flags & IFF.UP) !== 0 && (l.flags & IFF.RUNNING) !== 0;
 }
 
 /** The host MTU: the smallest MTU of the up links named as `ifacePattern` (`MTUIfacePattern`). */
@@ -38,7 +36,7 @@ export function linkWithAddress(nl: NetlinkHandle, ip: string): LinkMsg | undefi
   const want = parseIP(ip);
   if (want === undefined) return undefined;
   const canonical = formatIP(want);
-  const addr = nl.listAddrs(want.family === 4 ? 2 : 10).find((a) => addrOf(a) === canonical);
+  const addr = nl.listAddrs(familyOf(want.family)).find((a) => addrOf(a) === canonical);
   return addr === undefined ? undefined : nl.listLinks().find((l) => l.index === addr.index);
 }
 
@@ -77,10 +75,10 @@ export function ensureMTU(nl: NetlinkHandle, link: LinkMsg, mtu: number): boolea
 
 /** Set the link admin up when it is not; returns whether it changed. */
 export function ensureUp(nl: NetlinkHandle, link: LinkMsg): boolean {
-  if ((link.flags & IFF_UP) !== 0) return false;
+  if ((link.flags & IFF.UP) !== 0) return false;
   nl.exec({
     action: "set",
-    obj: { kind: "link", link: { index: link.index, flags: IFF_UP, change: IFF_UP } },
+    obj: { kind: "link", link: { index: link.index, flags: IFF.UP, change: IFF.UP } },
   });
   return true;
 }
@@ -99,7 +97,7 @@ export function ensureOnlyAddress(
   family: 4 | 6,
   address: string,
 ): number {
-  const af = family === 4 ? 2 : 10;
+  const af = familyOf(family);
   const prefixLen = family === 4 ? 32 : 128;
   const want = address === "" ? undefined : parseIP(address);
   const wantText = want === undefined ? undefined : formatIP(want);

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { familyOf } from "../../../native/netlink_codec.ts";
 import { deepEqual } from "../../lib/deep_equal.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
@@ -176,7 +177,7 @@ export class RouteTable {
     this.#links = links;
     this.#names = names;
     this.#kernel.clear();
-    for (const r of this.#nl.listRoutes(this.#family === 4 ? 2 : 10)) {
+    for (const r of this.#nl.listRoutes(familyOf(this.#family))) {
       if (r.table !== this.#table) continue;
       if (!isOwnedRoute(r, this.#ifname(r), this.#rules)) continue;
       this.#remember(r);

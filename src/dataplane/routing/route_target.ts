@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { familyOf } from "../../../native/netlink_codec.ts";
 import { parseCIDR } from "../../lib/ip.ts";
 import type { RouteMsg } from "./netlink_handle.ts";
 import type { RouteTarget, TargetType } from "./routes_renderer.ts";
@@ -50,7 +51,7 @@ export function targetToRouteMsg(t: RouteTarget, oif: number, ctx: TargetContext
   const family = c.family;
   const withIface = needsIface(t.type);
   const msg: { -readonly [K in keyof RouteMsg]: RouteMsg[K] } = {
-    family: family === 4 ? 2 : 10,
+    family: familyOf(family),
     dstLen: c.prefix,
     tos: 0,
     table: ctx.table,

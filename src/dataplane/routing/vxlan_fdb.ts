@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { familyOf } from "../../../native/netlink_codec.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import { ERRNO, errnoOf, type NeighMsg, type NetlinkHandle } from "./netlink_handle.ts";
@@ -101,7 +102,7 @@ export class VtepNeighbourTable {
   }
 
   #read(): void {
-    const af = this.#family === 4 ? 2 : 10;
+    const af = familyOf(this.#family);
     const onDevice = (n: NeighMsg) =>
       n.index === this.#deviceIndex && (n.state & NUD_PERMANENT) !== 0 && n.dst !== undefined &&
       isUnicastMAC(n.lladdr);
@@ -118,7 +119,7 @@ export class VtepNeighbourTable {
 
   #arpMsg(ip: string, mac: string): NeighMsg {
     return {
-      family: this.#family === 4 ? 2 : 10,
+      family: familyOf(this.#family),
       index: this.#deviceIndex,
       state: NUD_PERMANENT,
       flags: 0,
