@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { RTPROT } from "../../../native/netlink_consts.ts";
+import { AF, RTPROT } from "../../../native/netlink_consts.ts";
 import type { RouteMsg } from "./netlink_handle.ts";
 import { MANAGED_RTN } from "./route_target.ts";
 import { exclusiveProtocol, FELIX_PROTOCOL } from "./routes_renderer.ts";
@@ -37,7 +37,7 @@ export function isWorkloadIface(name: string, prefixes: readonly string[]): bool
 }
 
 function ignoredV6(r: RouteMsg): boolean {
-  if (r.family !== 10 || r.dst === undefined) return false;
+  if (r.family !== AF.INET6 || r.dst === undefined) return false;
   const d = r.dst.toLowerCase();
   return /^fe[89ab]/.test(d) || d.startsWith("ff");
 }

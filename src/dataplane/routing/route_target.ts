@@ -6,21 +6,28 @@
  * @module
  */
 import { familyOf } from "../../../native/netlink_codec.ts";
-import { parseCIDR } from "../../lib/ip.ts";
+import { RT_SCOPE, RTN, RTNH_F } from "../../../native/netlink_consts.ts";
+import { formatIP, parseCIDR } from "../../lib/ip.ts";
 import type { RouteMsg } from "./netlink_handle.ts";
 import type { RouteTarget, TargetType } from "./routes_renderer.ts";
 
 const RTN_OF: Readonly<Record<TargetType, number>> = {
-  link: 1,
-  onlink: 1,
-  gateway: 1,
-  blackhole: 6,
-  unreachable: 7,
-  throw: 9,
+  link: RTN.UNICAST,
+  onlink: RTN.UNICAST,
+  gateway: RTN.UNICAST,
+  blackhole: RTN.BLACKHOLE,
+  unreachable: RTN.UNREACHABLE,
+  throw: RTN.THROW,
 };
 
 /** Kernel route types a table may own (unicast, blackhole, unreachable, prohibit, throw). */
-export const MANAGED_RTN: ReadonlySet<number> = new Set([1, 6, 7, 8, 9]);
+export const MANAGED_RTN: ReadonlySet<number> = new Set([
+  RTN.UNICAST,
+  RTN.BLACKHOLE,
+  RTN.UNREACHABLE,
+  RTN.PROHIBIT,
+  RTN.THROW,
+]);
 
 /** Whether a target type routes through an interface. */
 export function needsIface(type: TargetType): boolean {
@@ -56,10 +63,10 @@ export function targetToRouteMsg(t: RouteTarget, oif: number, ctx: TargetContext
     tos: 0,
     table: ctx.table,
     protocol: t.protocol ?? ctx.deviceRouteProtocol,
-    scope: t.type === "link" ? 253 : 0,
+    scope: t.type === "link" ? RT_SCOPE.LINK : RT_SCOPE.UNIVERSE,
     type: RTN_OF[t.type],
-    flags: t.type === "onlink" ? 4 : 0,
-    dst: t.cidr.slice(0, t.cidr.indexOf("/")),
+    flags: t.type === "onlink" ? RTNH_F.ONLINK : 0,
+    dst: formatIP(c),
     priority: normalMetric(family, t.metric),
   };
   if (withIface) msg.oif = oif;
