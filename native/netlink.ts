@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Libc } from "./libc.ts";
+import { type Libc, LIBC_CONST } from "./libc.ts";
 import {
   type AddrMsg,
   decodeAddr,
@@ -62,7 +62,7 @@ export class RtnlClient {
         return this.#sock.request({ type, flags: DUMP_FLAGS, payload }, `dump ${kind}s`);
       } catch (e) {
         // A dump interrupted by a concurrent change is retried, as iproute2 does.
-        if (attempt >= DUMP_RETRIES || (e as NetlinkError).errno !== 4) throw e;
+        if (attempt >= DUMP_RETRIES || (e as NetlinkError).errno !== LIBC_CONST.EINTR) throw e;
       }
     }
   }

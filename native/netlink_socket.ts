@@ -110,7 +110,7 @@ export class NetlinkSocket {
     const tvView = new DataView(tv.buffer);
     tvView.setBigInt64(0, BigInt(Math.floor(timeoutMs / 1000)), true);
     tvView.setBigInt64(8, BigInt((timeoutMs % 1000) * 1000), true);
-    s.setsockopt(this.#fd, C.SOL_SOCKET, 20, /* SO_RCVTIMEO */ tv, 16);
+    s.setsockopt(this.#fd, C.SOL_SOCKET, C.SO_RCVTIMEO, tv, 16);
     let groups = 0;
     for (const g of opts.groups ?? []) if (g <= 32) groups |= 1 << (g - 1);
     const addr = new Uint8Array(12);
@@ -179,7 +179,7 @@ export class NetlinkSocket {
           if (!isDump) return out;
         } else if (m.type === NLMSG.DONE) {
           if ((m.flags & NLM_F.DUMP_INTR) !== 0) {
-            throw new NetlinkError(what, { errno: 4, message: "dump was interrupted" });
+            throw new NetlinkError(what, { errno: C.EINTR, message: "dump was interrupted" });
           }
           return out;
         } else {
