@@ -152,13 +152,15 @@ export class NetlinkSocket {
   receive(dontWait = false): NlMessage[] | undefined {
     const flags = dontWait ? C.MSG_DONTWAIT : 0;
     const buf = this.#recvBuf;
-    const n = Number(this.#libc.symbols.recv(this.#fd, buf, BigInt(buf.length), flags));
-    if (n < 0) {
+    for (;;) {
+      const n = Number(this.#libc.symbols.recv(this.#fd, buf, BigInt(buf.length), flags));
+      if (n >= 0) return decodeMessages(buf.slice(0, n));
       const errno = this.#libc.errno();
+      // A signal (SIGTERM, SIGHUP) landing on this thread interrupts the wait: wait again.
+      if (errno === C.EINTR) continue;
       if (errno === C.EAGAIN && dontWait) return undefined;
       throw new NetlinkSocketError(errno === C.EAGAIN ? "receive (timed out)" : "receive", errno);
     }
-    return decodeMessages(buf.slice(0, n));
   }
 
   /**
