@@ -28,6 +28,8 @@ export interface NetlinkMonitorOptions {
 }
 
 const POLLFD_BYTES = 8;
+/** Failed polls in a row before the monitor gives up (a closed descriptor would spin). */
+const MAX_POLL_FAILURES = 100;
 
 /** A running monitor; `close()` stops it. */
 export class NetlinkMonitor {
@@ -72,6 +74,7 @@ export class NetlinkMonitor {
   async #run(): Promise<void> {
     const fds = new Uint8Array(2 * POLLFD_BYTES);
     const v = new DataView(fds.buffer);
+    let failures = 0;
     try {
       for (;;) {
         v.setInt32(0, this.#sock.fd, true);
@@ -82,8 +85,13 @@ export class NetlinkMonitor {
         v.setInt16(14, 0, true);
         const n = await this.#libc.symbols.pollNb(fds, 2n, -1);
         if (this.#closing || (v.getInt16(14, true) & C.POLLIN) !== 0) return;
-        if (n < 0) continue; // EINTR on the pool thread; errno is not readable there.
-        if ((v.getInt16(6, true) & (C.POLLIN | C.POLLERR)) !== 0) this.#drain();
+        // EINTR on the pool thread (errno is not readable there); anything lasting is an error.
+        if (n < 0 && ++failures < MAX_POLL_FAILURES) continue;
+        if (n < 0) throw new NetlinkSocketError("poll (failing repeatedly)", -1);
+        failures = 0;
+        const revents = v.getInt16(6, true);
+        if ((revents & C.POLLNVAL) !== 0) throw new NetlinkSocketError("poll (closed)", -1);
+        if ((revents & (C.POLLIN | C.POLLERR)) !== 0) this.#drain();
       }
     } catch (e) {
       if (!this.#closing) this.#opts.onError?.(e instanceof Error ? e : new Error(String(e)));
