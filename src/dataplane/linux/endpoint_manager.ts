@@ -10,8 +10,11 @@
  */
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
-import type { HostEndpoint, ToDataplane } from "../../proto/messages.ts";
-import { workloadEndpointIdString } from "../rules/render_input.ts";
+import {
+  type HostEndpoint,
+  type ToDataplane,
+  workloadEndpointIdString,
+} from "../../proto/messages.ts";
 import { needsAddresses, resolveHostEndpoints } from "./hep_resolver.ts";
 import type { IfaceListener, LinkChange } from "./iface_monitor.ts";
 import type { AddressSource, InterfaceAddrs } from "./interface_addrs.ts";

@@ -12,11 +12,12 @@
 import type { ConfigValues } from "../../config/config_values.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
-import type {
-  RouteUpdate,
-  ToDataplane,
-  VXLANTunnelEndpointUpdate,
-  WorkloadEndpoint,
+import {
+  type RouteUpdate,
+  type ToDataplane,
+  type VXLANTunnelEndpointUpdate,
+  type WorkloadEndpoint,
+  workloadEndpointIdString,
 } from "../../proto/messages.ts";
 import { linkWithAddress } from "../routing/link_device.ts";
 import type { NetlinkHandle } from "../routing/netlink_handle.ts";
@@ -48,10 +49,6 @@ interface FamilyTable {
   readonly family: 4 | 6;
   readonly table: RouteTable;
   owners: Set<string>;
-}
-
-function wepKey(msg: { id: { orchestratorId: string; workloadId: string; endpointId: string } }) {
-  return `${msg.id.orchestratorId}/${msg.id.workloadId}/${msg.id.endpointId}`;
 }
 
 /** Routes of local workloads, local blocks and remote blocks. */
@@ -123,10 +120,10 @@ export class RouteManager implements Manager {
   onUpdate(msg: ToDataplane): void {
     switch (msg.type) {
       case "WorkloadEndpointUpdate":
-        this.#workloads.set(wepKey(msg), msg.endpoint);
+        this.#workloads.set(workloadEndpointIdString(msg.id), msg.endpoint);
         break;
       case "WorkloadEndpointRemove":
-        this.#workloads.delete(wepKey(msg));
+        this.#workloads.delete(workloadEndpointIdString(msg.id));
         break;
       case "RouteUpdate":
         this.#routes.set(msg.dst, msg);

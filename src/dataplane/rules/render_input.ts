@@ -19,6 +19,9 @@ import type {
 } from "../../proto/messages.ts";
 import type { Rule } from "../../proto/rule.ts";
 
+/** The key of `RenderInput.workloads`; defined with the proto messages, re-exported here. */
+export { workloadEndpointIdString } from "../../proto/messages.ts";
+
 /** The rule-relevant configuration, derived from `ConfigValues` by `rulesConfigFrom`. */
 export interface RulesConfig {
   /** `InterfacePrefix`: workload interface prefixes (`cali`). */
@@ -126,13 +129,6 @@ export interface RenderInput {
    * rebuilding the set; without this field (or its entry) it rebuilds.
    */
   readonly ipSetChanges?: ReadonlyMap<string, IPSetChange>;
-}
-
-/** The id string of a workload endpoint: `orchestrator/workload/endpoint`. */
-export function workloadEndpointIdString(
-  id: { readonly orchestratorId: string; readonly workloadId: string; readonly endpointId: string },
-): string {
-  return `${id.orchestratorId}/${id.workloadId}/${id.endpointId}`;
 }
 
 /**
