@@ -83,9 +83,23 @@ function parseV6(s: string): Uint8Array | undefined {
   return out;
 }
 
+/**
+ * The family of an address or CIDR in text form, without validating it: IPv6 text always has a
+ * colon, IPv4 text never. For values that are parsed anyway, use the parsed `family`.
+ */
+export function ipFamilyOf(text: string): IPFamily {
+  return text.includes(":") ? 6 : 4;
+}
+
+/** The address part of `addr/prefix`, or the whole text without one; surrounding space trimmed. */
+export function bareIP(text: string): string {
+  const slash = text.indexOf("/");
+  return (slash < 0 ? text : text.slice(0, slash)).trim();
+}
+
 /** Parse an IPv4 or IPv6 address; undefined if it is not one. */
 export function parseIP(s: string): IPAddr | undefined {
-  if (s.includes(":")) {
+  if (ipFamilyOf(s) === 6) {
     const bytes = parseV6(s);
     return bytes === undefined ? undefined : { family: 6, bytes };
   }

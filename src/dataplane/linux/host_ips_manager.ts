@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { bareIP } from "../../lib/ip.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import type { ToDataplane } from "../../proto/messages.ts";
@@ -28,13 +29,8 @@ export interface HostIPsManagerOptions {
   readonly log?: Log;
 }
 
-function bareIP(addr: string): string {
-  const slash = addr.indexOf("/");
-  return slash < 0 ? addr : addr.slice(0, slash);
-}
-
 function addrs(...xs: string[]): string[] {
-  return xs.filter((x) => x !== "").map(bareIP);
+  return xs.map(bareIP).filter((x) => x !== "");
 }
 
 function sortedUnion(groups: Iterable<readonly string[]>, extra: readonly string[] = []): string[] {

@@ -10,6 +10,7 @@
  * @module
  */
 import type { ConfigValues } from "../../config/config_values.ts";
+import { bareIP } from "../../lib/ip.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
 import {
@@ -28,7 +29,7 @@ import {
   renderRoutes,
   type RouteSettings,
 } from "../routing/routes_renderer.ts";
-import { bareIP, IPIP_DEVICE, VXLAN_DEVICE } from "../routing/tunnel_renderer.ts";
+import { IPIP_DEVICE, VXLAN_DEVICE } from "../routing/tunnel_renderer.ts";
 import type { IfaceMonitor } from "./iface_monitor.ts";
 import { applyNow, type Manager } from "./manager.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { normaliseCIDR } from "../../lib/ip.ts";
+import { bareIP, normaliseCIDR } from "../../lib/ip.ts";
 import { compareStrings } from "../../lib/order.ts";
 import type { VXLANTunnelEndpointUpdate } from "../../proto/messages.ts";
 
@@ -39,12 +39,6 @@ export interface VxlanSettings {
   readonly vni: number;
   readonly port: number;
   readonly mtu: number;
-}
-
-/** A node address in a VTEP or host update, without a prefix length ("" when absent). */
-export function bareIP(addr: string): string {
-  const slash = addr.indexOf("/");
-  return slash < 0 ? addr.trim() : addr.slice(0, slash).trim();
 }
 
 /** The VTEP fields of one family. */
