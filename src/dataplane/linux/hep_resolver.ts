@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { compareStrings } from "../../lib/order.ts";
 import type { HostEndpoint } from "../../proto/messages.ts";
 import type { RenderHostEndpoint } from "../rules/render_input.ts";
 import type { InterfaceAddrs } from "./interface_addrs.ts";
@@ -39,7 +40,7 @@ export function resolveHostEndpoints(
     const prior = winners.get(iface);
     if (prior === undefined || better(c, prior)) winners.set(iface, c);
   };
-  const sorted = [...ifaces].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...ifaces].sort((a, b) => compareStrings(a.name, b.name));
   for (const [id, h] of heps) {
     if (h.name !== "") {
       claim(h.name, { id, named: true });

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { normaliseCIDR } from "../../lib/ip.ts";
+import { ipFamilyOf, normaliseCIDR } from "../../lib/ip.ts";
 import {
   RouteTypes,
   type RouteUpdate,
@@ -133,10 +133,6 @@ class Collector {
   }
 }
 
-function familyOf(cidr: string): 4 | 6 {
-  return cidr.includes(":") ? 6 : 4;
-}
-
 function workloadRoutes(input: RouteRenderInput, out: Collector): void {
   const s = input.settings;
   for (const w of input.workloads) {
@@ -145,7 +141,7 @@ function workloadRoutes(input: RouteRenderInput, out: Collector): void {
     const nats = !s.floatingIPs ? [] : (input.family === 4 ? w.ipv4NAT : w.ipv6NAT);
     for (const raw of [...nets, ...nats.map((n) => n.extIP)]) {
       const cidr = normaliseCIDR(raw);
-      if (cidr === undefined || familyOf(cidr) !== input.family || w.name === "") continue;
+      if (cidr === undefined || ipFamilyOf(cidr) !== input.family || w.name === "") continue;
       out.add("local-workload", w.name, {
         type: "link",
         cidr,
@@ -224,7 +220,7 @@ function calcRoutes(input: RouteRenderInput, out: Collector): void {
   const s = input.settings;
   for (const r of input.routes) {
     const cidr = normaliseCIDR(r.dst);
-    if (cidr === undefined || familyOf(cidr) !== input.family) continue;
+    if (cidr === undefined || ipFamilyOf(cidr) !== input.family) continue;
     if (!owns(s.programClusterRoutes, r.ipPoolType)) continue;
     const local = r.dstNodeName === s.hostname;
     if ((r.types & RouteTypes.LOCAL_WORKLOAD) !== 0 && !r.localWorkload && local) {

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { ipFamilyOf } from "../../lib/ip.ts";
 import { familyOf } from "../../../native/netlink_codec.ts";
 import type { Log } from "../../lib/log.ts";
 import { NULL_LOG } from "../../lib/log.ts";
@@ -109,7 +110,7 @@ export class VtepNeighbourTable {
     this.#arp = new Map(
       this.#nl.listNeighs(af).filter(onDevice).map((n) => [n.dst!, n.lladdr!]),
     );
-    const fdbFamily = (n: NeighMsg) => n.dst!.includes(":") === (this.#family === 6);
+    const fdbFamily = (n: NeighMsg) => ipFamilyOf(n.dst!) === this.#family;
     this.#fdb = new Map(
       this.#nl.listNeighs(AF_BRIDGE).filter((n) => onDevice(n) && fdbFamily(n))
         .map((n) => [n.lladdr!, n.dst!]),

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { normaliseCIDR } from "../../lib/ip.ts";
+import { ipFamilyOf, normaliseCIDR } from "../../lib/ip.ts";
 import { RouteTypes, type RouteUpdate } from "../../proto/messages.ts";
 import { encapMTU, MTU_OVERHEAD } from "./mtu_renderer.ts";
 import type { ClassRoutes, RouteTarget } from "./routes_renderer.ts";
@@ -96,7 +96,7 @@ export function wireguardRoutes(
   const throws: RouteTarget[] = [];
   for (const r of routes) {
     const cidr = normaliseCIDR(r.dst);
-    if (cidr === undefined || cidr.includes(":") !== (s.family === 6) || r.types === 0) continue;
+    if (cidr === undefined || ipFamilyOf(cidr) !== s.family || r.types === 0) continue;
     const remote = r.dstNodeName !== "" && r.dstNodeName !== s.hostname;
     if (remote && encrypts(r, s) && peers.has(r.dstNodeName)) {
       viaDevice.push({ type: "link", cidr, protocol: 80 });

@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { ipFamilyOf } from "../../lib/ip.ts";
+import { compareStrings } from "../../lib/order.ts";
 import type { Rule as ProtoRule } from "../../proto/rule.ts";
 import { MatchBlockBuilder, splitPortList } from "./match_blocks.ts";
 import type { RulesContext } from "./rules_context.ts";
@@ -17,7 +19,7 @@ function filterNets(
   negated: boolean,
 ): readonly string[] | undefined {
   if (nets.length === 0) return nets;
-  const kept = nets.filter((n) => n.includes(":") === (version === 6));
+  const kept = nets.filter((n) => ipFamilyOf(n) === version);
   if (kept.length === 0) return undefined;
   const catchAll = version === 4 ? "0.0.0.0/0" : "::/0";
   if (negated && kept.includes(catchAll)) return undefined;
@@ -171,9 +173,8 @@ export function protoRuleToRules(ctx: RulesContext, r: ProtoRule, logPrefix: str
   const match = [...positiveTerms(rest, ctx.version), ...negatedTerms(rest, ctx.version)];
   if (blocks.match !== undefined) match.push(blocks.match);
   const out = [...blocks.rules, ...actionRules(ctx, rest, match, logPrefix)];
-  const annotations = Object.entries(r.annotations ?? {}).sort(([x], [y]) =>
-    x < y ? -1 : x > y ? 1 : 0
-  )
+  const annotations = Object.entries(r.annotations ?? {})
+    .sort(([x], [y]) => compareStrings(x, y))
     .map(([k, v]) => `${k}=${v}`);
   if (annotations.length === 0) return out;
   return out.map((x) => ({ ...x, comments: [...x.comments, ...annotations] }));

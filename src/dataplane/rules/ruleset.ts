@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { ipFamilyOf } from "../../lib/ip.ts";
+import { compareStrings } from "../../lib/order.ts";
 import type {
   HostEndpoint,
   Policy,
@@ -103,7 +105,7 @@ function policyLayerChains(
     const id = ids.get(key)!;
     chains.push(...memo.policyChains(ctx, key, id, input.policies.get(key) ?? EMPTY_POLICY));
   }
-  const byName = (x: Chain, y: Chain) => x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+  const byName = (x: Chain, y: Chain) => compareStrings(x.name, y.name);
   return [...chains, ...[...groups.values()].sort(byName)];
 }
 
@@ -147,7 +149,7 @@ export function buildRuleset(
   const mangle = memo.staticMangle(ctx);
   const ipSets = ruleIPSets(input, version, memo.ipSets);
   const natActive = [...input.ipPools.values()].some((p) =>
-    p.masquerade && p.cidr.includes(":") === (version === 6)
+    p.masquerade && ipFamilyOf(p.cidr) === version
   );
   const nat = memo.staticNat(ctx, natActive);
   const wepChains = weps.flatMap((w) => memo.workloadChains(ctx, w, input.policies));

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { compareStrings } from "../../lib/order.ts";
 import type { IPSetType } from "../../proto/messages.ts";
 import { IPSetCache } from "./ip_set_cache.ts";
 import { SET } from "./names.ts";
@@ -44,5 +45,5 @@ export function ruleIPSets(
     fixed(SET.allVXLANSources, "net", input.vxlanHostNets);
   }
   cache.nextGeneration();
-  return sets.sort((x, y) => x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  return sets.sort((x, y) => compareStrings(x.id, y.id));
 }

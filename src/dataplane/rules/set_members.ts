@@ -7,7 +7,16 @@
  * @module
  */
 import type { IPSetType } from "../../proto/messages.ts";
-import { type CIDR, cidrContains, formatCIDR, maskCIDR, parseCIDR } from "../../lib/ip.ts";
+import {
+  type CIDR,
+  cidrContains,
+  formatCIDR,
+  formatIP,
+  ipFamilyOf,
+  maskCIDR,
+  parseCIDR,
+} from "../../lib/ip.ts";
+import { compareStrings } from "../../lib/order.ts";
 import type { IPSetChange } from "./render_input.ts";
 import type { IPVersion } from "./rule_model.ts";
 
@@ -25,7 +34,7 @@ const CANONICAL_V4_HOST =
 
 /** Whether `addr` (an address or CIDR) cannot be of `version`: IPv6 text always has a colon. */
 function otherFamily(addr: string, version: IPVersion): boolean {
-  return addr.includes(":") !== (version === 6);
+  return ipFamilyOf(addr) !== version;
 }
 
 /** A member of `version` in canonical form, or undefined if of the other family or invalid. */
@@ -45,7 +54,7 @@ export function canonicalMember(
     if (comma < 0 || addr === undefined || addr.family !== version) return undefined;
     const full = version === 4 ? 32 : 128;
     if (addr.prefix !== full) return undefined;
-    return `${formatCIDR(addr).split("/")[0]},${member.slice(comma + 1)}`;
+    return `${formatIP(addr)},${member.slice(comma + 1)}`;
   }
   if (otherFamily(member, version)) return undefined;
   if (version === 4 && CANONICAL_V4_HOST.test(member)) {
@@ -56,7 +65,7 @@ export function canonicalMember(
   if (cidr === undefined || cidr.family !== version) return undefined;
   if (type === "net") return formatCIDR(maskCIDR(cidr));
   const full = version === 4 ? 32 : 128;
-  return cidr.prefix === full ? formatCIDR(cidr).split("/")[0] : undefined;
+  return cidr.prefix === full ? formatIP(cidr) : undefined;
 }
 
 /**
@@ -145,10 +154,6 @@ export interface MemberOp {
 function v4HostValue(c: string): number {
   const q = c.slice(0, -3).split(".");
   return Number(q[0]) * 2 ** 24 + Number(q[1]) * 65536 + Number(q[2]) * 256 + Number(q[3]);
-}
-
-function compareStrings(x: string, y: string): number {
-  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function compareV4Hosts(x: string, y: string): number {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ipFamilyOf } from "../../lib/ip.ts";
 import { CHAIN, SET } from "./names.ts";
 import type { RulesContext } from "./rules_context.ts";
 import { a, type Chain, m, type Match, type Rule, rule } from "./rule_model.ts";
@@ -141,7 +142,7 @@ function cidrBlockChain(ctx: RulesContext): Chain {
   const mode = ctx.config.serviceLoopPrevention;
   if (mode === "Disabled") return { name: CHAIN.cidrBlock, rules: [] };
   const action = mode === "Reject" ? { kind: "reject" } as const : a.drop();
-  const cidrs = ctx.config.blockedCIDRs.filter((c) => c.includes(":") === (ctx.version === 6));
+  const cidrs = ctx.config.blockedCIDRs.filter((c) => ipFamilyOf(c) === ctx.version);
   return {
     name: CHAIN.cidrBlock,
     rules: [...cidrs].sort().map((c) => rule([m.dstNet(c)], action)),
@@ -162,7 +163,7 @@ export function failsafeChain(ctx: RulesContext, dir: "in" | "out", reverse: boo
         ports === "dst" ? m.dports(e.protocol, e.port) : m.sports(e.protocol, e.port),
       ];
       if (e.net !== undefined) {
-        if (e.net.includes(":") !== (ctx.version === 6)) continue;
+        if (ipFamilyOf(e.net) !== ctx.version) continue;
         terms.push(net === "src" ? m.srcNet(e.net) : m.dstNet(e.net));
       }
       rules.push(rule(terms, a.accept()));

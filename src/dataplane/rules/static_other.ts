@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { ipFamilyOf } from "../../lib/ip.ts";
 import type { WorkloadEndpoint } from "../../proto/messages.ts";
 import { CHAIN, SET } from "./names.ts";
 import type { RulesContext } from "./rules_context.ts";
@@ -32,7 +33,7 @@ function rpfSkipChain(ctx: RulesContext, weps: readonly WorkloadEndpoint[]): Cha
   const rules: Rule[] = [];
   for (const wep of weps) {
     for (const prefix of wep.allowSpoofedSourcePrefixes) {
-      if (prefix.includes(":") !== (ctx.version === 6)) continue;
+      if (ipFamilyOf(prefix) !== ctx.version) continue;
       rules.push(rule([m.inIface(wep.name), m.srcNet(prefix)], a.accept()));
     }
   }
@@ -116,7 +117,7 @@ function natAction(ctx: RulesContext, ports?: string): Action {
       ? { kind: "masquerade", fullyRandom }
       : { kind: "masquerade", toPorts: ports, fullyRandom };
   }
-  const host = addr.includes(":") && ports !== undefined ? `[${addr}]` : addr;
+  const host = ipFamilyOf(addr) === 6 && ports !== undefined ? `[${addr}]` : addr;
   return { kind: "snat", to: ports === undefined ? host : `${host}:${ports}`, fullyRandom };
 }
 
