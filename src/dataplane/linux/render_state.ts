@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { deepEqual } from "../../lib/deep_equal.ts";
 import type { IPAMPoolUpdate, IPSetType, Policy, WorkloadEndpoint } from "../../proto/messages.ts";
 import type {
   IPSetChange,
@@ -37,10 +38,6 @@ interface SetDelta {
   readonly from: RenderIPSet;
   readonly added: Set<string>;
   readonly removed: Set<string>;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Records that `m` was added to (or removed from) the copy of `d.from`, keeping `d` exact. */
@@ -202,19 +199,19 @@ export class RenderState {
   }
 
   setHostIPs(ips: readonly string[]): void {
-    if (sameList(ips, this.#hostIPs)) return;
+    if (deepEqual(ips, this.#hostIPs)) return;
     this.#version++;
     this.#hostIPs = [...ips];
   }
 
   setAllHostsNets(nets: readonly string[]): void {
-    if (sameList(nets, this.#allHostsNets)) return;
+    if (deepEqual(nets, this.#allHostsNets)) return;
     this.#version++;
     this.#allHostsNets = [...nets];
   }
 
   setVXLANHostNets(nets: readonly string[]): void {
-    if (sameList(nets, this.#vxlanHostNets)) return;
+    if (deepEqual(nets, this.#vxlanHostNets)) return;
     this.#version++;
     this.#vxlanHostNets = [...nets];
   }
