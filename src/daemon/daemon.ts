@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { CalcGraph } from "../calc/calc_graph.ts";
+import type { CalcGraph } from "../calc/calc_graph.ts";
 import { type Config, ConfigKVTracker, RESTART_EXIT_CODE } from "../config/mod.ts";
 import type { Syncer, SyncStatus } from "../datastore/mod.ts";
 import type { Log } from "../lib/log.ts";
@@ -18,7 +18,7 @@ import { type ApplyStats, InternalDataplane } from "../dataplane/linux/internal_
 import { applyDatastoreConfig, loadBootstrapConfig } from "./bootstrap.ts";
 import type { CliOptions } from "./cli.ts";
 import { buildManagers } from "./dataplane.ts";
-import { createConfiguredSyncer } from "./once.ts";
+import { createConfiguredSyncer, newCalcGraph } from "./once.ts";
 
 /** Options of `runDaemon`. */
 export interface DaemonOptions {
@@ -129,8 +129,7 @@ class Daemon {
     this.#config.markInSync();
     const values = this.#config.values;
     this.#o.setLogLevel?.(values.LogSeverityScreen);
-    const routeSource = values.RouteSource === "WorkloadIPs" ? "WorkloadIPs" : "CalicoIPAM";
-    this.#graph = new CalcGraph({ hostname: values.FelixHostname, log: this.#log, routeSource });
+    this.#graph = newCalcGraph(values, this.#log);
     this.#dataplane = this.#newDataplane();
     this.#graph.onUpdates(this.#buffer);
     this.#buffer = [];

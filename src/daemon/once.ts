@@ -7,7 +7,7 @@
  * @module
  */
 import { CalcGraph } from "../calc/calc_graph.ts";
-import { type Config, ConfigKVTracker, PARAMS } from "../config/mod.ts";
+import { type Config, ConfigKVTracker, type ConfigValues, PARAMS } from "../config/mod.ts";
 import { type DatastoreType, effectiveDatastoreType } from "../config/datastore_type.ts";
 import { isSensitiveName } from "../config/sources.ts";
 import {
@@ -187,6 +187,12 @@ function renderOffline(config: Config, msgs: readonly ToDataplane[], log: Log): 
   return nftablesManagerOf(managers).renderNow();
 }
 
+/** The calc graph for this node: `FelixHostname`, and `RouteSource` (unset means CalicoIPAM). */
+export function newCalcGraph(values: ConfigValues, log: Log): CalcGraph {
+  const routeSource = values.RouteSource === "WorkloadIPs" ? "WorkloadIPs" : "CalicoIPAM";
+  return new CalcGraph({ hostname: values.FelixHostname, log, routeSource });
+}
+
 /** Compute this node's dataplane state (and program it with `--apply`); the `--once` document. */
 export async function runOnce(opts: OnceOptions): Promise<Record<string, unknown>> {
   const config = await loadBootstrapConfig(opts.cli, opts.env, opts.log);
@@ -199,8 +205,7 @@ export async function runOnce(opts: OnceOptions): Promise<Record<string, unknown
     );
   }
   const hostname = config.values.FelixHostname;
-  const routeSource = config.values.RouteSource === "WorkloadIPs" ? "WorkloadIPs" : "CalicoIPAM";
-  const graph = new CalcGraph({ hostname, log: opts.log, routeSource });
+  const graph = newCalcGraph(config.values, opts.log);
   graph.onUpdates(updates);
   graph.onInSync();
   const msgs = graph.flush();
