@@ -75,17 +75,28 @@ function hepSpec(
   };
 }
 
+/** Builds one chain of the host endpoint being rendered from the rest of its spec. */
+type HepChain = (prefix: string, spec: Parameters<typeof hepSpec>[3]) => Chain;
+
 /** The chains of one host endpoint, per layer. */
 export function hostEndpointChains(
   ctx: RulesContext,
   hep: HostEndpointOnIface,
   policies: ReadonlyMap<string, Policy>,
 ): HostLayerChains {
-  const ep = hep.endpoint;
-  const chain = (prefix: string, spec: Parameters<typeof hepSpec>[3]) =>
+  const chain: HepChain = (prefix, spec) =>
     endpointChain(ctx, hepSpec(ctx, prefix, hep, spec), policies);
+  return {
+    filter: hepFilterChains(ctx, hep.endpoint, chain),
+    mangle: hepMangleChains(ctx, hep.endpoint, chain),
+    raw: hasUntracked(hep) ? hepRawChains(hep.endpoint, chain) : [],
+  };
+}
+
+/** Filter: host-bound (with failsafes) and forwarded traffic, each direction. */
+function hepFilterChains(ctx: RulesContext, ep: HostEndpoint, chain: HepChain): Chain[] {
   const allow = ctx.filterAllow;
-  const filter = [
+  return [
     chain(PREFIX.toHost, {
       type: "normal",
       direction: "egress",
@@ -113,6 +124,10 @@ export function hostEndpointChains(
       allowAction: allow,
     }),
   ];
+}
+
+/** Mangle: egress always, ingress only with pre-DNAT tiers. */
+function hepMangleChains(ctx: RulesContext, ep: HostEndpoint, chain: HepChain): Chain[] {
   const mangle = [
     chain(PREFIX.toHost, {
       type: "normal",
@@ -133,7 +148,12 @@ export function hostEndpointChains(
       }),
     );
   }
-  const raw = !hasUntracked(hep) ? [] : [
+  return mangle;
+}
+
+/** Raw: the untracked tiers, each direction. */
+function hepRawChains(ep: HostEndpoint, chain: HepChain): Chain[] {
+  return [
     chain(PREFIX.toHost, {
       type: "untracked",
       direction: "egress",
@@ -149,7 +169,6 @@ export function hostEndpointChains(
       failsafeChain: CHAIN.failsafeIn,
     }),
   ];
-  return { filter, mangle, raw };
 }
 
 /** Untracked policy applies to named interfaces only (ignored on `*` host endpoints). */
@@ -181,57 +200,70 @@ export function hostDispatchChains(
 ): HostLayerChains {
   const named = heps.filter((h) => h.iface !== ALL_INTERFACES);
   const all = heps.find((h) => h.iface === ALL_INTERFACES);
-  const names = named.map((h) => h.iface);
-  const end = (prefix: string, on: boolean, extra: Rule[] = []) =>
-    on ? [...extra, gotoDefault(ctx, prefix)] : [];
-  const tree = (
-    chainName: string,
-    endpointPrefix: string,
-    dir: "in" | "out",
-    n: string[],
-    endRules: Rule[],
-  ) => dispatchTree(ctx, n, { chainName, endpointPrefix, dir, endRules });
-  const preDNAT = named.filter((h) => h.endpoint.preDNATTiers.length > 0).map((h) => h.iface);
   const untracked = named.filter(hasUntracked).map((h) => h.iface);
-  const allPreDNAT = all !== undefined && all.endpoint.preDNATTiers.length > 0;
   return {
-    filter: [
-      ...tree(CHAIN.fromHostDispatch, PREFIX.fromHost, "in", names, end(PREFIX.fromHost, !!all)),
-      ...tree(CHAIN.toHostDispatch, PREFIX.toHost, "out", names, end(PREFIX.toHost, !!all)),
-      ...tree(
-        CHAIN.fromHepForwardDispatch,
-        PREFIX.fromHostForward,
-        "in",
-        names,
-        end(PREFIX.fromHostForward, !!all),
-      ),
-      ...tree(
-        CHAIN.toHepForwardDispatch,
-        PREFIX.toHostForward,
-        "out",
-        names,
-        end(PREFIX.toHostForward, !!all),
-      ),
-    ],
-    mangle: [
-      ...tree(
-        CHAIN.fromHostDispatch,
-        PREFIX.fromHost,
-        "in",
-        preDNAT,
-        end(PREFIX.fromHost, allPreDNAT),
-      ),
-      ...tree(
-        CHAIN.toHostDispatch,
-        PREFIX.toHost,
-        "out",
-        names,
-        end(PREFIX.toHost, !!all, skipWorkloads(ctx)),
-      ),
-    ],
+    filter: filterDispatch(ctx, named.map((h) => h.iface), all !== undefined),
+    mangle: mangleDispatch(ctx, named, all),
     raw: [
-      ...tree(CHAIN.fromHostDispatch, PREFIX.fromHost, "in", untracked, []),
-      ...tree(CHAIN.toHostDispatch, PREFIX.toHost, "out", untracked, []),
+      ...tree(ctx, CHAIN.fromHostDispatch, PREFIX.fromHost, "in", untracked, []),
+      ...tree(ctx, CHAIN.toHostDispatch, PREFIX.toHost, "out", untracked, []),
     ],
   };
+}
+
+function tree(
+  ctx: RulesContext,
+  chainName: string,
+  endpointPrefix: string,
+  dir: "in" | "out",
+  ifaces: readonly string[],
+  endRules: Rule[],
+): Chain[] {
+  return dispatchTree(ctx, ifaces, { chainName, endpointPrefix, dir, endRules });
+}
+
+/** A dispatch chain's last rules: `extra`, then a goto to the `*` host endpoint's chain. */
+function end(ctx: RulesContext, prefix: string, on: boolean, extra: Rule[] = []): Rule[] {
+  return on ? [...extra, gotoDefault(ctx, prefix)] : [];
+}
+
+/** Filter: host-bound and forwarded traffic, each direction, over every named interface. */
+function filterDispatch(ctx: RulesContext, names: readonly string[], hasAll: boolean): Chain[] {
+  const hook = (chainName: string, prefix: string, dir: "in" | "out") =>
+    tree(ctx, chainName, prefix, dir, names, end(ctx, prefix, hasAll));
+  return [
+    ...hook(CHAIN.fromHostDispatch, PREFIX.fromHost, "in"),
+    ...hook(CHAIN.toHostDispatch, PREFIX.toHost, "out"),
+    ...hook(CHAIN.fromHepForwardDispatch, PREFIX.fromHostForward, "in"),
+    ...hook(CHAIN.toHepForwardDispatch, PREFIX.toHostForward, "out"),
+  ];
+}
+
+/** Mangle: ingress over interfaces with pre-DNAT tiers; egress over all, skipping workloads. */
+function mangleDispatch(
+  ctx: RulesContext,
+  named: readonly HostEndpointOnIface[],
+  all: HostEndpointOnIface | undefined,
+): Chain[] {
+  const preDNAT = named.filter((h) => h.endpoint.preDNATTiers.length > 0).map((h) => h.iface);
+  const allPreDNAT = all !== undefined && all.endpoint.preDNATTiers.length > 0;
+  const names = named.map((h) => h.iface);
+  return [
+    ...tree(
+      ctx,
+      CHAIN.fromHostDispatch,
+      PREFIX.fromHost,
+      "in",
+      preDNAT,
+      end(ctx, PREFIX.fromHost, allPreDNAT),
+    ),
+    ...tree(
+      ctx,
+      CHAIN.toHostDispatch,
+      PREFIX.toHost,
+      "out",
+      names,
+      end(ctx, PREFIX.toHost, all !== undefined, skipWorkloads(ctx)),
+    ),
+  ];
 }
