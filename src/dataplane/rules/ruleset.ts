@@ -14,7 +14,7 @@ import type {
   TierInfo,
   WorkloadEndpoint,
 } from "../../proto/messages.ts";
-import type { HostEndpointOnIface } from "./endpoint_sets.ts";
+import type { HostEndpointOnIface, HostLayerChains } from "./endpoint_sets.ts";
 import { ruleIPSets, type RulesetIPSet } from "./ruleset_ipsets.ts";
 import { RulesetMemo } from "./ruleset_memo.ts";
 import { ALL_INTERFACES } from "./names.ts";
@@ -122,6 +122,25 @@ function profileLayerChains(
   );
 }
 
+/** What the layers are made of: the static layers and the chains of the local endpoints. */
+interface LayerParts {
+  readonly filter: LayerRules;
+  readonly raw: LayerRules;
+  readonly mangle: LayerRules;
+  readonly nat: LayerRules;
+  readonly policies: readonly Chain[];
+  readonly profiles: readonly Chain[];
+  readonly hepChains: readonly HostLayerChains[];
+  readonly hepDispatch: HostLayerChains;
+  readonly wepChains: readonly Chain[];
+  readonly wepDispatch: readonly Chain[];
+}
+
+/** Whether an IP pool of `version` masquerades outgoing traffic. */
+function natOutgoingActive(input: RenderInput, version: IPVersion): boolean {
+  return [...input.ipPools.values()].some((p) => p.masquerade && ipFamilyOf(p.cidr) === version);
+}
+
 /**
  * Builds the ruleset of `version` for a backend with chain names up to `maxNameLength`. With a
  * `memo` of earlier builds (one per IP version), only what changed since is built again; the
@@ -136,61 +155,61 @@ export function buildRuleset(
   const ctx = memo.context(input.config, version, maxNameLength);
   const weps = workloadsByIface(input);
   const heps = hostEndpointsByIface(input);
-  const policyChainList = policyLayerChains(ctx, input, allTierLists(weps, heps), memo);
   const profileIds = [
     ...weps.flatMap((w) => w.profileIds),
     ...heps.flatMap((h) => h.endpoint.profileIds),
   ];
-  const profiles = profileLayerChains(ctx, input, profileIds, memo);
-  const hepChains = heps.map((h) => memo.hostEndpointChains(ctx, h, input.policies));
-  const dispatch = memo.hostDispatchChains(ctx, heps);
-  const filter = memo.staticFilter(ctx);
-  const raw = memo.staticRaw(ctx, weps);
-  const mangle = memo.staticMangle(ctx);
+  const parts: LayerParts = {
+    policies: policyLayerChains(ctx, input, allTierLists(weps, heps), memo),
+    profiles: profileLayerChains(ctx, input, profileIds, memo),
+    hepChains: heps.map((h) => memo.hostEndpointChains(ctx, h, input.policies)),
+    hepDispatch: memo.hostDispatchChains(ctx, heps),
+    filter: memo.staticFilter(ctx),
+    raw: memo.staticRaw(ctx, weps),
+    mangle: memo.staticMangle(ctx),
+    nat: memo.staticNat(ctx, natOutgoingActive(input, version)),
+    wepChains: weps.flatMap((w) => memo.workloadChains(ctx, w, input.policies)),
+    wepDispatch: memo.workloadDispatchChains(ctx, weps.map((w) => w.name)),
+  };
   const ipSets = ruleIPSets(input, version, memo.ipSets);
-  const natActive = [...input.ipPools.values()].some((p) =>
-    p.masquerade && ipFamilyOf(p.cidr) === version
-  );
-  const nat = memo.staticNat(ctx, natActive);
-  const wepChains = weps.flatMap((w) => memo.workloadChains(ctx, w, input.policies));
-  const wlDispatch = memo.workloadDispatchChains(ctx, weps.map((w) => w.name));
   memo.nextGeneration();
+  return { version, ipSets, layers: layersOf(parts) };
+}
+
+/** Places the parts into the layers, in the order the backends program them. */
+function layersOf(p: LayerParts): Readonly<Record<Layer, LayerRules>> {
   return {
-    version,
-    ipSets,
-    layers: {
-      filter: {
-        hooks: filter.hooks,
-        chains: [
-          ...filter.chains,
-          ...wlDispatch,
-          ...wepChains,
-          ...dispatch.filter,
-          ...hepChains.flatMap((c) => c.filter),
-          ...policyChainList,
-          ...profiles,
-        ],
-      },
-      raw: {
-        hooks: raw.hooks,
-        chains: [
-          ...raw.chains,
-          ...dispatch.raw,
-          ...hepChains.flatMap((c) => c.raw),
-          ...policyChainList,
-        ],
-      },
-      mangle: {
-        hooks: mangle.hooks,
-        chains: [
-          ...mangle.chains,
-          ...dispatch.mangle,
-          ...hepChains.flatMap((c) => c.mangle),
-          ...policyChainList,
-          ...profiles,
-        ],
-      },
-      nat: { hooks: nat.hooks, chains: nat.chains },
+    filter: {
+      hooks: p.filter.hooks,
+      chains: [
+        ...p.filter.chains,
+        ...p.wepDispatch,
+        ...p.wepChains,
+        ...p.hepDispatch.filter,
+        ...p.hepChains.flatMap((c) => c.filter),
+        ...p.policies,
+        ...p.profiles,
+      ],
     },
+    raw: {
+      hooks: p.raw.hooks,
+      chains: [
+        ...p.raw.chains,
+        ...p.hepDispatch.raw,
+        ...p.hepChains.flatMap((c) => c.raw),
+        ...p.policies,
+      ],
+    },
+    mangle: {
+      hooks: p.mangle.hooks,
+      chains: [
+        ...p.mangle.chains,
+        ...p.hepDispatch.mangle,
+        ...p.hepChains.flatMap((c) => c.mangle),
+        ...p.policies,
+        ...p.profiles,
+      ],
+    },
+    nat: { hooks: p.nat.hooks, chains: p.nat.chains },
   };
 }
