@@ -10,7 +10,7 @@ import { nftSetName } from "../rules/names.ts";
 import type { RenderInput } from "../rules/render_input.ts";
 import { GenerationCache } from "../rules/generation_cache.ts";
 import { type IPVersion, type Layer, LAYERS } from "../rules/rule_model.ts";
-import { buildRuleset, type RulesetIPSet, RulesetMemo } from "../rules/ruleset.ts";
+import { buildRuleset, type Ruleset, type RulesetIPSet, RulesetMemo } from "../rules/ruleset.ts";
 import {
   CALICO_TABLE,
   type NftChain,
@@ -99,6 +99,21 @@ export function renderTable(
 ): NftTable {
   memo.bind(version);
   const ruleset = buildRuleset(input, version, NFT_MAX_NAME, memo.rules);
+  const { chains, maps, referenced } = renderAllLayers(ruleset, version, memo);
+  const { sets, setChanges } = renderSets(ruleset.ipSets, referenced, version, memo);
+  memo.nextGeneration();
+  const family = version === 4 ? "ip" : "ip6";
+  return setChanges.size === 0
+    ? { family, name: CALICO_TABLE, chains, sets, maps }
+    : { family, name: CALICO_TABLE, chains, sets, maps, setChanges };
+}
+
+/** The chains and maps of every layer, and the IP sets they use (by id: true if with ports). */
+function renderAllLayers(ruleset: Ruleset, version: IPVersion, memo: TableMemo): {
+  chains: Map<string, NftChain>;
+  maps: Map<string, NftMap>;
+  referenced: Map<string, boolean>;
+} {
   const chains = new Map<string, NftChain>();
   const maps = new Map<string, NftMap>();
   const referenced = new Map<string, boolean>();
@@ -110,9 +125,19 @@ export function renderTable(
       referenced.set(id, port || (referenced.get(id) ?? false));
     }
   }
+  return { chains, maps, referenced };
+}
+
+/** The nft sets: the ruleset's (patched where the memo can), then empty ones for the rest used. */
+function renderSets(
+  ipSets: readonly RulesetIPSet[],
+  referenced: ReadonlyMap<string, boolean>,
+  version: IPVersion,
+  memo: TableMemo,
+): { sets: Map<string, NftSet>; setChanges: Map<string, NftSetChange> } {
   const sets = new Map<string, NftSet>();
   const setChanges = new Map<string, NftSetChange>();
-  for (const s of ruleset.ipSets) {
+  for (const s of ipSets) {
     const name = nftSetName(version, s.id);
     sets.set(
       name,
@@ -131,11 +156,7 @@ export function renderTable(
     const empty = () => toNftSet({ id, type, members: [] }, version);
     sets.set(name, memo.emptySets.get(`${id}\0${type}`, empty));
   }
-  memo.nextGeneration();
-  const family = version === 4 ? "ip" : "ip6";
-  return setChanges.size === 0
-    ? { family, name: CALICO_TABLE, chains, sets, maps }
-    : { family, name: CALICO_TABLE, chains, sets, maps, setChanges };
+  return { sets, setChanges };
 }
 
 /**
