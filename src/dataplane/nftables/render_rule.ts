@@ -73,25 +73,40 @@ function markText(term: Extract<Match, { kind: "mark" }>): string {
   return `meta mark & ${hex(term.mask)} ${term.negate ? "!=" : "=="} ${value}`;
 }
 
+function not(negate: boolean): string {
+  return negate ? "!= " : "";
+}
+
+/** An address match: a CIDR, an IP set, or an IP-and-port set. */
+function addressText(
+  term: Extract<Match, { kind: "net" | "set" | "ipPortSet" }>,
+  version: IPVersion,
+): string {
+  const ip = `${version === 4 ? "ip" : "ip6"} ${term.side === "src" ? "saddr" : "daddr"}`;
+  switch (term.kind) {
+    case "net":
+      return `${ip} ${not(term.negate)}${term.cidr}`;
+    case "set":
+      return `${ip} ${not(term.negate)}@${nftSetName(version, term.setId)}`;
+    case "ipPortSet": {
+      const port = term.side === "src" ? "sport" : "dport";
+      const name = nftSetName(version, term.setId);
+      return `${ip} . meta l4proto . th ${port} ${not(term.negate)}@${name}`;
+    }
+  }
+}
+
 /** One match term as nft text for an IP version. */
 export function renderMatch(term: Match, version: IPVersion): string {
-  const ip = version === 4 ? "ip" : "ip6";
-  const not = (negate: boolean) => negate ? "!= " : "";
-  const addr = (side: "src" | "dst") => side === "src" ? "saddr" : "daddr";
   switch (term.kind) {
     case "protocol":
       return `meta l4proto ${not(term.negate)}${term.protocol}`;
     case "iface":
       return `${term.dir === "in" ? "iifname" : "oifname"} ${ifaceText(term.name)}`;
     case "net":
-      return `${ip} ${addr(term.side)} ${not(term.negate)}${term.cidr}`;
     case "set":
-      return `${ip} ${addr(term.side)} ${not(term.negate)}@${nftSetName(version, term.setId)}`;
-    case "ipPortSet": {
-      const port = term.side === "src" ? "sport" : "dport";
-      const name = nftSetName(version, term.setId);
-      return `${ip} ${addr(term.side)} . meta l4proto . th ${port} ${not(term.negate)}@${name}`;
-    }
+    case "ipPortSet":
+      return addressText(term, version);
     case "ports":
       return `${transport(term.protocol)} ${term.side === "src" ? "sport" : "dport"} ${
         not(term.negate)
