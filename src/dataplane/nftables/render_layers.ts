@@ -192,6 +192,29 @@ function mergeSets(into: Map<string, boolean>, from: ReadonlyMap<string, boolean
   for (const [id, port] of from) into.set(id, port || (into.get(id) ?? false));
 }
 
+/** Renders the base chains of a layer into `out`; returns the chains they jump to. */
+function renderBaseChains(
+  layer: Layer,
+  rules: LayerRules,
+  version: IPVersion,
+  cache: LayerCache,
+  out: { readonly chains: NftChain[]; readonly sets: Map<string, boolean> },
+): string[] {
+  const roots: string[] = [];
+  for (const [kernel, base] of BASE_CHAINS[layer]) {
+    const hook = rules.hooks.get(kernel) ?? NO_HOOK;
+    const r = cache.hooks.get(
+      kernel,
+      () => ({ hook, chain: renderBase(layer, kernel, base, hook, version) }),
+      (x) => x.hook === hook,
+    ).chain;
+    out.chains.push(r.chain);
+    roots.push(...r.targets);
+    mergeSets(out.sets, r.sets);
+  }
+  return roots;
+}
+
 /**
  * Renders one layer: base chains first, then the reachable chains sorted by name. `cache` (of
  * this layer and IP version) reuses the chains rendered last time from the same objects.
@@ -209,18 +232,7 @@ export function renderLayer(
   const rendered = (c: Chain) => cache.chains.get(c, () => renderChain(c, layer, version));
   const chains: NftChain[] = [];
   const sets = new Map<string, boolean>();
-  const roots: string[] = [];
-  for (const [kernel, base] of BASE_CHAINS[layer]) {
-    const hook = rules.hooks.get(kernel) ?? NO_HOOK;
-    const r = cache.hooks.get(
-      kernel,
-      () => ({ hook, chain: renderBase(layer, kernel, base, hook, version) }),
-      (x) => x.hook === hook,
-    ).chain;
-    chains.push(r.chain);
-    roots.push(...r.targets);
-    mergeSets(sets, r.sets);
-  }
+  const roots = renderBaseChains(layer, rules, version, cache, { chains, sets });
   const targetsOf = (name: string) => {
     const c = byName.get(name);
     return c === undefined ? [] : rendered(c).targets;
