@@ -157,29 +157,9 @@ export class InternalDataplane {
     this.#running = this.#applyAll();
     try {
       await this.#running;
-      this.#failures = 0;
-      this.#retryAt = 0;
-      const first = !this.#appliedOnce;
-      this.#appliedOnce = true;
-      this.#onApplied?.({
-        durationMs: performance.now() - start,
-        messages,
-        firstAfterInSync: first,
-      });
+      this.#applied(start, messages);
     } catch (e) {
-      this.#failures++;
-      this.#dirty = true;
-      const delay = Math.min(30_000, this.#retryBaseMs * 2 ** (this.#failures - 1));
-      this.#log.error("Dataplane apply failed; will retry", {
-        error: e instanceof Error ? e.message : String(e),
-        attempt: this.#failures,
-        retryInMs: delay,
-      });
-      this.#running = undefined;
-      this.#lastApply = performance.now();
-      this.#retryAt = this.#lastApply + delay;
-      this.#schedule(delay);
-      this.#onApplyFailed?.(e, this.#failures);
+      this.#applyFailed(e);
       return;
     }
     this.#running = undefined;
@@ -187,6 +167,36 @@ export class InternalDataplane {
     this.#schedulePendingRetry();
     if (this.#dirty) this.#schedule(0);
     else if (this.#isSettled()) this.#wake();
+  }
+
+  /** An apply that started at `start` succeeded: reset the backoff and report it. */
+  #applied(start: number, messages: number): void {
+    this.#failures = 0;
+    this.#retryAt = 0;
+    const first = !this.#appliedOnce;
+    this.#appliedOnce = true;
+    this.#onApplied?.({
+      durationMs: performance.now() - start,
+      messages,
+      firstAfterInSync: first,
+    });
+  }
+
+  /** An apply failed (or its report threw): stay dirty and retry with exponential backoff. */
+  #applyFailed(e: unknown): void {
+    this.#failures++;
+    this.#dirty = true;
+    const delay = Math.min(30_000, this.#retryBaseMs * 2 ** (this.#failures - 1));
+    this.#log.error("Dataplane apply failed; will retry", {
+      error: e instanceof Error ? e.message : String(e),
+      attempt: this.#failures,
+      retryInMs: delay,
+    });
+    this.#running = undefined;
+    this.#lastApply = performance.now();
+    this.#retryAt = this.#lastApply + delay;
+    this.#schedule(delay);
+    this.#onApplyFailed?.(e, this.#failures);
   }
 
   /** Managers waiting for something (an interface to appear) get another apply later. */
