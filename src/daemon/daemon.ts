@@ -161,6 +161,12 @@ class Daemon {
   }
 }
 
+/**
+ * After stopping for a restart or a failure (not for a signal to stop), upstream pauses about
+ * 2 s before exiting so that an init system restarting it at once cannot spin in a tight loop.
+ */
+export const RESTART_PAUSE_MS = 2_000;
+
 /** Run the agent until it is told to stop; resolves to the process exit code. */
 export async function runDaemon(o: DaemonOptions): Promise<number> {
   const config = await loadBootstrapConfig(o.cli, o.env, o.log);
@@ -175,6 +181,7 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
   Deno.addSignalListener("SIGINT", int);
   Deno.addSignalListener("SIGHUP", hup);
   let syncer: Syncer | undefined;
+  let exitCode = 1;
   try {
     o.log.info("Starting felix", { hostname: config.values.FelixHostname });
     const created = await createConfiguredSyncer(config, o.env, o.log, {
@@ -185,11 +192,13 @@ export async function runDaemon(o: DaemonOptions): Promise<number> {
     await syncer.start();
     const exit = await d.exited;
     o.log.info("Shutting down", { reason: exit.reason, exitCode: exit.code });
+    exitCode = exit.code;
     return exit.code;
   } finally {
     await d.close(syncer);
     Deno.removeSignalListener("SIGTERM", term);
     Deno.removeSignalListener("SIGINT", int);
     Deno.removeSignalListener("SIGHUP", hup);
+    if (exitCode !== 0) await new Promise((r) => setTimeout(r, RESTART_PAUSE_MS));
   }
 }
