@@ -43,6 +43,11 @@ export interface Cell {
   readonly seenAs?: string;
 }
 
+/** A TCP cell: `from` connects to `to` on `port` and expects `expect`. */
+export function tcpCell(from: string, to: string, port: number, expect: Verdict): Cell {
+  return { from, to, proto: "tcp", port, expect };
+}
+
 /** A cell with what it saw. */
 export interface CellResult {
   readonly cell: Cell;

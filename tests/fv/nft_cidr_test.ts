@@ -6,7 +6,7 @@
  * the pod CIDR. Client egress: TCP 8080 to 198.18.0.10/32 allowed, anything not in 10.0.0.0/8
  * denied, the rest allowed.
  */
-import { assertMatrix, type Cell } from "./matrix.ts";
+import { assertMatrix, tcpCell } from "./matrix.ts";
 import { UPLINK } from "./netns.ts";
 import { gnp } from "./resources.ts";
 import { Scene } from "./scene.ts";
@@ -52,13 +52,7 @@ const CLIENT = gnp("client-by-cidr", {
   ],
 });
 
-const tcp = (from: string, to: string, port: number, expect: "allow" | "deny"): Cell => ({
-  from,
-  to,
-  proto: "tcp",
-  port,
-  expect,
-});
+const tcp = tcpCell;
 
 Deno.test({
   name: "nftables: policies match source and destination CIDRs and their negation (notNets)",

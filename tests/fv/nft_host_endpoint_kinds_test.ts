@@ -8,7 +8,7 @@
  *   traffic forwarded to the pods;
  * - doNotTrack: an untracked ingress deny in the raw table.
  */
-import { assertMatrix, type Cell } from "./matrix.ts";
+import { assertMatrix, tcpCell } from "./matrix.ts";
 import { UPLINK } from "./netns.ts";
 import { gnp, hostEndpoint } from "./resources.ts";
 import { NODE, Scene } from "./scene.ts";
@@ -57,13 +57,7 @@ const UNTRACKED = gnp("uplink-untracked", {
   ingress: [{ action: "Deny", protocol: "TCP", destination: { ports: [7070] } }],
 });
 
-const tcp = (from: string, to: string, port: number, expect: "allow" | "deny"): Cell => ({
-  from,
-  to,
-  proto: "tcp",
-  port,
-  expect,
-});
+const tcp = tcpCell;
 
 Deno.test({
   name: "nftables: host endpoint policies apply on forward, before DNAT, and untracked",

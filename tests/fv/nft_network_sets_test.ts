@@ -4,7 +4,7 @@
  * in rules (their nets become IP set members); then `notSelector`, `notPorts` and a
  * service-account selector.
  */
-import { assertMatrix, type Cell } from "./matrix.ts";
+import { assertMatrix, tcpCell } from "./matrix.ts";
 import { UPLINK } from "./netns.ts";
 import { globalNetworkSet, gnp, networkSet, np } from "./resources.ts";
 import { Scene } from "./scene.ts";
@@ -56,13 +56,7 @@ const BY_ACCOUNT = np("alpha", "srv-from-robot", {
   ingress: [{ action: "Allow", source: { serviceAccounts: { names: ["robot"] } } }],
 });
 
-const tcp = (from: string, to: string, port: number, expect: "allow" | "deny"): Cell => ({
-  from,
-  to,
-  proto: "tcp",
-  port,
-  expect,
-});
+const tcp = tcpCell;
 
 Deno.test({
   name: "nftables: rules select network sets by label, notSelector, notPorts, service accounts",

@@ -5,7 +5,7 @@
  * says. With the tier's `defaultAction: Pass`, unmatched traffic goes on to the default tier
  * instead. A pod no security policy selects is not affected by the tier at all.
  */
-import { assertMatrix, type Cell } from "./matrix.ts";
+import { assertMatrix, tcpCell } from "./matrix.ts";
 import { gnp, tier } from "./resources.ts";
 import { Scene } from "./scene.ts";
 import { agentSkip } from "./skip.ts";
@@ -40,13 +40,7 @@ const DEFAULT_TIER = gnp("default.srv-8080", {
   ],
 });
 
-const tcp = (from: string, to: string, port: number, expect: "allow" | "deny"): Cell => ({
-  from,
-  to,
-  proto: "tcp",
-  port,
-  expect,
-});
+const tcp = tcpCell;
 
 Deno.test({
   name: "nftables: tiers pass to the next tier, allow outright, and drop at the end of a tier",
